@@ -1,0 +1,5 @@
+"""`python -m mockvoice` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The high-level Python API: score text or audio in one call."""
+
+from __future__ import annotations
+
+import os
+
+from .audio import AudioClip, load_audio
+from .errors import SilentAudioError
+from .rubric import Rubric, load_rubric
+from .scorecard import Scorecard
+from .scoring import score_transcript
+from .transcriber import Transcriber, get_transcriber
+from .transcript import Transcript
+
+__all__ = ["score_text", "score_audio", "transcribe_for_rubric"]
+
+
+def score_text(text: str, rubric: "Rubric | str | None" = None) -> Scorecard:
+    """Score a typed or pasted transcript (no timings, so evidence times are None)."""
+    return score_transcript(Transcript.from_text(text), rubric)
+
+
+def transcribe_for_rubric(
+    audio: "str | os.PathLike | AudioClip",
+    rubric: "Rubric | str | None" = None,
+    model: str | None = None,
+    transcriber: Transcriber | None = None,
+    extra_hotwords: tuple[str, ...] = (),
+) -> Transcript:
+    """Transcribe with decoding biased to the rubric's vocabulary; silence raises SilentAudioError."""
+    rb = load_rubric(rubric)
+    clip = audio if isinstance(audio, AudioClip) else load_audio(audio)
+    engine = transcriber or get_transcriber(model)
+    transcript = engine.transcribe(clip, tuple(extra_hotwords) + rb.vocabulary)
+    if transcript.is_empty:
+        where = clip.source or "the audio"
+        raise SilentAudioError(
+            f"{where}: no speech found in {clip.duration:.1f} s of audio; check the microphone or pick a recording with speech"
+        )
+    return transcript
+
+
+def score_audio(
+    audio: "str | os.PathLike | AudioClip",
+    rubric: "Rubric | str | None" = None,
+    model: str | None = None,
+    transcriber: Transcriber | None = None,
+) -> Scorecard:
+    """Transcribe a recording (any common format) and score it against a rubric."""
+    rb = load_rubric(rubric)
+    return score_transcript(transcribe_for_rubric(audio, rb, model, transcriber), rb)

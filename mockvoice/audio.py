@@ -1,0 +1,88 @@
+"""Audio in and out: decode any file to the one internal format, and write WAV safely.
+
+The internal format is 16 kHz mono float32 in [-1, 1] (what Whisper and Silero VAD take).
+Files on disk are 16-bit PCM WAV, written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioError, InputFileError
+
+SAMPLE_RATE = 16_000
+
+__all__ = ["SAMPLE_RATE", "AudioClip", "load_audio", "write_wav", "to_int16"]
+
+
+@dataclass(frozen=True)
+class AudioClip:
+    """A mono 16 kHz float32 waveform and where it came from."""
+
+    samples: np.ndarray
+    sample_rate: int = SAMPLE_RATE
+    source: str | None = None
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / float(self.sample_rate)
+
+    def rms(self) -> float:
+        if len(self.samples) == 0:
+            return 0.0
+        return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+
+
+def load_audio(path: str | os.PathLike) -> AudioClip:
+    """Decode WAV/FLAC/MP3/OGG/M4A (any rate, any channel count) to a 16 kHz mono clip."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"{p}: no such file; check the path")
+    if p.is_dir():
+        raise InputFileError(f"{p}: is a folder, not an audio file")
+    if p.stat().st_size == 0:
+        raise AudioError(f"{p}: the file is empty (0 bytes); record or pick another file")
+    try:
+        from faster_whisper.audio import decode_audio
+
+        samples = decode_audio(str(p), sampling_rate=SAMPLE_RATE)
+    except PermissionError as exc:
+        raise InputFileError(f"{p}: cannot read the file ({exc.strerror}); check its permissions") from exc
+    except Exception as exc:  # PyAV raises many types for corrupt input
+        raise AudioError(
+            f"{p}: cannot decode audio ({type(exc).__name__}); the file is corrupt or not audio "
+            "(WAV, FLAC, MP3, OGG and M4A are supported)"
+        ) from exc
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim != 1:
+        samples = samples.reshape(-1)
+    return AudioClip(samples=samples, source=str(p))
+
+
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """Convert float samples in [-1, 1] to 16-bit PCM, clipping what is outside."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+
+
+def write_wav(path: str | os.PathLike, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
+    """Write mono float samples as 16-bit WAV via a temp file and rename (never half-written)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            wav.writeframes(to_int16(np.asarray(samples, dtype=np.float32)).tobytes())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,54 @@
+"""The `mockvoice` command line: one module per command, errors turned into one readable line."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import traceback
+
+import click
+
+from ..errors import MockvoiceError
+from .app import app, err_console, state
+
+# Each command module in this package registers itself on `app` when imported.
+for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _mod != "app":
+        importlib.import_module(f"{__name__}.{_mod}")
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return (and, as a script, exit with) the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    state.debug = "--debug" in args
+    try:
+        result = app(args=args, prog_name="mockvoice", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except MockvoiceError as exc:
+        if state.debug:
+            traceback.print_exc()
+        err_console.print(f"[bold red]{type(exc).__name__}[/]: {exc}", highlight=False, soft_wrap=True)
+        code = exc.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        err_console.print("Interrupted.")
+        code = 130
+    except Exception as exc:  # a bug: still one line unless --debug
+        if state.debug:
+            traceback.print_exc()
+        err_console.print(
+            f"[bold red]InternalError[/]: {type(exc).__name__}: {exc} (run with --debug for the traceback and report it)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        code = 1
+    if argv is None:
+        sys.exit(code)
+    return code

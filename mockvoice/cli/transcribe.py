@@ -1,0 +1,30 @@
+"""`mockvoice transcribe AUDIO`: speech to text with word timings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..audio import load_audio
+from ..errors import SilentAudioError
+from ..transcriber import get_transcriber
+from .app import app, console
+
+
+@app.command()
+def transcribe(
+    audio: Path = typer.Argument(..., help="An audio file (WAV, FLAC, MP3, OGG, M4A; any rate or channels)."),
+    model: str = typer.Option(None, "--model", "-m", help="tiny.en (bundled, default), a model name like base.en, or a local model folder."),
+    hotword: list[str] = typer.Option([], "--hotword", help="A domain word to bias decoding toward (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the transcript with word timings as JSON."),
+) -> None:
+    """Transcribe a recording with the offline Whisper model."""
+    clip = load_audio(audio)
+    transcript = get_transcriber(model).transcribe(clip, tuple(hotword))
+    if transcript.is_empty:
+        raise SilentAudioError(f"{audio}: no speech found in {clip.duration:.1f} s of audio; pick a recording with speech")
+    if as_json:
+        console.print_json(transcript.model_dump_json())
+    else:
+        console.print(transcript.text, highlight=False, soft_wrap=True)

@@ -1,0 +1,57 @@
+"""The Scorecard: what scoring returns and sessions store — per-feature counts, evidence, feedback."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .delivery import Delivery
+
+__all__ = ["Evidence", "FeatureScore", "Scorecard"]
+
+
+class Evidence(BaseModel):
+    """A quoted stretch of the answer that shows a feature; times are seconds in the audio."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+
+class FeatureScore(BaseModel):
+    """How one rubric feature fared in an answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    count: int = Field(ge=0)
+    target_min: int
+    target_max: int | None = None
+    score: float = Field(ge=0, le=1)
+    weight: float
+    evidence: tuple[Evidence, ...] = ()
+    feedback: str
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.target_min
+
+
+class Scorecard(BaseModel):
+    """The scored answer: overall 0-100, each feature, and delivery."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rubric: str
+    rubric_hash: str
+    overall: float = Field(ge=0, le=100)
+    features: dict[str, FeatureScore]
+    delivery: Delivery
+    feedback: tuple[str, ...] = ()
+
+    def missing(self) -> list[str]:
+        """Feature ids below target, most important (heaviest weight, furthest off) first."""
+        gaps = [(fid, f) for fid, f in self.features.items() if not f.met]
+        gaps.sort(key=lambda kv: (-(kv[1].weight * (1 - kv[1].score)), kv[0]))
+        return [fid for fid, _ in gaps]

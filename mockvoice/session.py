@@ -1,0 +1,173 @@
+"""Sessions on disk: one folder per interview, with `session.json` (schema-versioned) and WAV audio.
+
+    recordings/20261121-101500-url-shortener/
+        session.json          metadata, turns, transcripts, scorecards (written atomically)
+        turn-01.wav           the candidate's answer, written while it records
+        prompt-01.wav         what the interviewer said before that answer
+
+The recordings root is `--recordings`, else $MOCKVOICE_RECORDINGS, else ./recordings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import SessionError
+from .scorecard import Scorecard
+from .transcript import Transcript
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SESSION_FILE",
+    "ProbeRecord",
+    "Turn",
+    "Session",
+    "recordings_root",
+    "new_session_dir",
+    "save_session",
+    "load_session",
+    "write_json_atomic",
+]
+
+SCHEMA_VERSION = 1
+SESSION_FILE = "session.json"
+
+
+class ProbeRecord(BaseModel):
+    """The follow-up the interviewer asked after a turn, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    feature: str | None = None
+    family: str | None = None
+    source: str = "rules"
+    reason: str | None = None
+
+
+class Turn(BaseModel):
+    """One prompt from the interviewer and the candidate's answer to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=1)
+    prompt: str
+    prompt_kind: Literal["question", "probe", "wrap_up"] = "question"
+    prompt_audio: str | None = None
+    audio: str | None = None
+    transcript: Transcript
+    scorecard: Scorecard | None = None
+    probe: ProbeRecord | None = None
+    timings: dict[str, float | None] = Field(default_factory=dict)
+
+
+class Session(BaseModel):
+    """A whole interview: the question, the rubric, and its turns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    created_at: str
+    source: Literal["practice", "demo", "import"] = "practice"
+    status: Literal["recording", "complete", "interrupted"] = "recording"
+    question_id: str | None = None
+    question: str = ""
+    rubric: str
+    rubric_hash: str | None = None
+    model: str | None = None
+    turns: list[Turn] = Field(default_factory=list)
+    wrap_up: str | None = None
+    scorecard: Scorecard | None = None
+
+    @property
+    def overall(self) -> float | None:
+        if self.scorecard is not None:
+            return self.scorecard.overall
+        scores = [t.scorecard.overall for t in self.turns if t.scorecard is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+
+def recordings_root(override: str | os.PathLike | None = None) -> Path:
+    """Where sessions live: the override, else $MOCKVOICE_RECORDINGS, else ./recordings."""
+    return Path(override or os.environ.get("MOCKVOICE_RECORDINGS") or "recordings")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "session"
+
+
+def new_session_dir(root: str | os.PathLike | None = None, label: str = "session", now: datetime | None = None) -> Path:
+    """Create a fresh, uniquely named session folder under the recordings root."""
+    base = recordings_root(root)
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        name = f"{stamp}-{_slug(label)}" + (f"-{n}" if n else "")
+        try:
+            (base / name).mkdir()
+            return base / name
+        except FileExistsError:
+            continue
+    raise SessionError(f"{base}: cannot create a new session folder; clean up the recordings folder")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_json_atomic(path: Path, data: str) -> None:
+    """Write text to a temp file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_session(folder: str | os.PathLike, session: Session) -> Path:
+    """Write session.json atomically; an interrupted write leaves the previous version intact."""
+    path = Path(folder) / SESSION_FILE
+    write_json_atomic(path, session.model_dump_json(indent=1))
+    return path
+
+
+def load_session(folder: str | os.PathLike) -> Session:
+    """Read and validate a session folder; any problem is one SessionError line."""
+    folder = Path(folder)
+    path = folder / SESSION_FILE
+    if not folder.is_dir():
+        raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
+    if not path.is_file():
+        raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc
+    except json.JSONDecodeError as exc:
+        raise SessionError(f"{path}: corrupt JSON at line {exc.lineno} ({exc.msg}); the file is truncated or damaged") from exc
+    if not isinstance(raw, dict):
+        raise SessionError(f"{path}: not a session (expected a JSON object)")
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SessionError(f"{path}: schema version {version!r} is not supported (this mockvoice reads {SCHEMA_VERSION})")
+    try:
+        return Session.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        raise SessionError(f"{path}: invalid session at {loc or 'top level'}: {err.get('msg')}") from exc

@@ -1,0 +1,61 @@
+"""Transcripts with word timings: the typed output of speech-to-text, stored in sessions."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Word", "Segment", "Transcript"]
+
+
+class Word(BaseModel):
+    """One recognised word with its time in the audio (seconds)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+    probability: float | None = None
+
+
+class Segment(BaseModel):
+    """A stretch of speech Whisper decoded as one unit (roughly a sentence)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+    words: tuple[Word, ...] = ()
+
+
+class Transcript(BaseModel):
+    """The text of one answer, with segments and words; times are None for typed text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    segments: tuple[Segment, ...] = ()
+    duration: float | None = Field(default=None, description="length of the audio in seconds")
+    model: str | None = None
+    language: str | None = "en"
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for s in self.segments for w in s.words)
+
+    @property
+    def timed(self) -> bool:
+        return any(w.start is not None for w in self.words)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    @classmethod
+    def from_text(cls, text: str) -> "Transcript":
+        """A transcript of typed text: one segment per line or sentence, no times."""
+        text = " ".join(text.split())
+        words = tuple(Word(text=t) for t in text.split())
+        segments = (Segment(text=text, words=words),) if text else ()
+        return cls(text=text, segments=segments, model=None)
