@@ -141,7 +141,8 @@ class Rubric(_Strict):
 
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line: `source: field.path: message` for the first error (and how many more)."""
-    errors = exc.errors()
+    # A misspelt field shows up twice (unknown + missing): naming the unknown one helps most.
+    errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
     first = errors[0]
     loc = ""
     for part in first.get("loc", ()):

@@ -6,13 +6,16 @@ at once, and save exactly what the interviewer said. Tests use it to synthesise 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import io
 import logging
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -39,6 +42,10 @@ def _engine():
             import pyttsx3
 
             _ENGINE = pyttsx3.init()
+            driver = sys.modules.get("pyttsx3.drivers.espeak")
+            if driver is not None:  # its save_to_file prints "Audio saved to ..." on stdout
+                driver.print = lambda *args, **kwargs: None
+            atexit.register(_shutdown)
         except Exception as exc:
             raise DeviceError(
                 f"text-to-speech is unavailable ({type(exc).__name__}: {exc}); install espeak-ng "
@@ -95,6 +102,14 @@ def _synthesize_piece(text: str, rate: int | None, voice: str | None) -> np.ndar
         return load_audio(tmp).samples
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _shutdown() -> None:
+    """Drop the engine before interpreter teardown, when pyttsx3's __del__ would fail noisily."""
+    global _ENGINE
+    if _ENGINE is not None:
+        _ENGINE = None
+        gc.collect()
 
 
 def synthesize(text: str, rate: int | None = None, voice: str | None = None) -> AudioClip:

@@ -1,0 +1,142 @@
+"""The score/transcribe commands end to end, and every error path is one line with a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mockvoice.audio import write_wav
+
+ANSWER = [
+    "Before I design anything, who are the main users of this system?", 1.0,
+    "And how many requests per second should it handle at peak?", 1.5,
+    "I would use a message queue rather than direct calls, because it absorbs bursts, but it adds latency and another system to operate.", 1.0,
+    "If a worker crashes halfway through a job, the message goes back on the queue and is retried, so the handler must be idempotent.",
+]
+ANSWER_TEXT = " ".join(p for p in ANSWER if isinstance(p, str))
+
+
+def test_score_text_transcript(cli, tmp_path):
+    path = tmp_path / "answer.txt"
+    path.write_text(ANSWER_TEXT)
+    res = cli("score", path, "--json")
+    assert res.code == 0, res.err
+    card = json.loads(res.out)
+    assert card["rubric"] == "system-design" and 0 <= card["overall"] <= 100
+    feats = card["features"]
+    assert set(feats) >= {"clarifying_question", "trade_off", "failure_mode", "scale_estimate", "monitoring"}
+    assert feats["clarifying_question"]["count"] == 2
+    assert feats["trade_off"]["count"] >= 1 and feats["failure_mode"]["count"] >= 1
+    assert feats["scale_estimate"]["count"] == 0 and feats["monitoring"]["count"] == 0
+    assert all(ev["start"] is None for ev in feats["trade_off"]["evidence"])
+    assert {"wpm", "fillers_per_min", "longest_pause_s"} <= set(card["delivery"])
+
+
+@pytest.mark.slow
+def test_score_synthesised_answer_audio(cli, tts):
+    wav = tts(ANSWER)
+    res = cli("score", wav, "--json")
+    assert res.code == 0, res.err
+    card = json.loads(res.out)
+    feats = card["features"]
+    assert feats["clarifying_question"]["count"] == 2
+    assert feats["trade_off"]["count"] >= 1
+    assert feats["failure_mode"]["count"] >= 1
+    assert feats["scale_estimate"]["count"] == 0
+    first_q = feats["clarifying_question"]["evidence"][0]
+    assert first_q["start"] is not None and first_q["start"] < 1.0 < first_q["end"]
+    crash = feats["failure_mode"]["evidence"][0]
+    assert crash["start"] > 10  # the failure mode comes last, after the pauses
+    d = card["delivery"]
+    assert 100 < d["wpm"] < 200 and d["longest_pause_s"] >= 0.9
+
+
+@pytest.mark.slow
+def test_human_readable_scorecard(cli, tts):
+    res = cli("score", tts(ANSWER))
+    assert res.code == 0, res.err
+    for needle in ("overall", "Clarifying questions", "2/3-5", "Scale estimates", "0:0"):
+        assert needle in res.out
+    assert "Size it out loud" in res.out  # concrete feedback for the missing scale estimate
+
+
+@pytest.mark.slow
+def test_transcribe_command_json(cli):
+    audio = Path(__file__).parent / "data" / "audio" / "LJ001-0008.wav"
+    res = cli("transcribe", audio, "--json")
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    assert "surpassed" in data["text"].lower()
+    assert data["segments"][0]["words"][0]["start"] is not None
+
+
+def _put(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _truncated_wav(path: Path) -> Path:
+    write_wav(path, np.zeros(16000, dtype=np.float32))
+    path.write_bytes(path.read_bytes()[:30])
+    return path
+
+
+BAD_RUBRIC = "id: x\nname: X\nfeatures:\n  - id: a\n    name: A\n    description: d\n    detect: {method: phrases}\n    weight: 1\n    feedback: {missing: m}\n"
+
+
+@pytest.mark.parametrize(
+    "make,error,needle",
+    [
+        (lambda d: d / "nope.wav", "InputFileError", "no such file"),
+        (lambda d: d, "InputFileError", "is a folder"),
+        (lambda d: _put(d / "empty.wav", b""), "AudioError", "empty"),
+        (lambda d: _put(d / "junk.mp3", os.urandom(4000)), "AudioError", "cannot decode"),
+        (lambda d: _truncated_wav(d / "cut.wav"), "AudioError", "cannot decode"),
+        (lambda d: write_wav(d / "quiet.wav", np.zeros(16000 * 3, dtype=np.float32)), "SilentAudioError", "no speech"),
+        (lambda d: _put(d / "blank.txt", b"  \n"), "InputFileError", "empty"),
+    ],
+)
+@pytest.mark.parametrize("command", ["score", "transcribe"])
+def test_bad_input_is_one_line(cli, tmp_path, make, error, needle, command):
+    path = make(tmp_path)
+    if command == "transcribe" and path.suffix == ".txt":
+        pytest.skip("transcribe takes audio only")
+    res = cli(command, path)
+    assert res.code != 0
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1, res.err
+    assert lines[0].startswith(f"{error}:") and needle in lines[0]
+    assert "Traceback" not in res.err + res.out
+
+
+@pytest.mark.parametrize(
+    "rubric,needle",
+    [("nope", "unknown rubric 'nope'"), ("bad.yaml", "features[0].detect: Value error, method 'phrases' needs")],
+)
+def test_bad_rubric_is_one_line(cli, tmp_path, rubric, needle):
+    (tmp_path / "bad.yaml").write_text(BAD_RUBRIC)
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER_TEXT)
+    res = cli("score", answer, "--rubric", tmp_path / rubric if rubric.endswith(".yaml") else rubric)
+    assert res.code != 0
+    assert res.err.startswith("RubricError:") and needle in res.err and len(res.err.strip().splitlines()) == 1
+
+
+def test_debug_flag_shows_the_traceback(cli, tmp_path):
+    res = cli("--debug", "score", tmp_path / "nope.wav")
+    assert res.code != 0 and "Traceback" in res.err
+
+
+def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
+    exe = Path(sys.executable).with_name("mockvoice")
+    ok = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and "score" in ok.stdout
+    bad = subprocess.run([exe, "score", tmp_path / "missing.wav"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("InputFileError:") and "Traceback" not in bad.stderr
