@@ -1,0 +1,119 @@
+"""The session catalog: list recorded sessions newest first and resolve `id`, a folder path or `last`."""
+
+from __future__ import annotations
+
+import os
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SessionError
+from .session import SESSION_FILE, Session, load_session, recordings_root
+
+__all__ = ["SessionSummary", "list_sessions", "resolve_session", "open_session", "session_length", "turn_audio_path"]
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of `mockvoice sessions`: enough to pick a session without loading its audio."""
+
+    id: str
+    folder: Path
+    created_at: str
+    question: str
+    turns: int
+    overall: float | None
+    length_s: float | None
+    source: str
+    status: str
+
+
+def turn_audio_path(folder: Path, name: str | None) -> Path | None:
+    """The absolute path of a turn's audio file (stored relative to the session folder), or None."""
+    if not name:
+        return None
+    p = Path(name)
+    return p if p.is_absolute() else folder / p
+
+
+def _wav_seconds(path: Path | None) -> float | None:
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / float(w.getframerate())
+    except (OSError, EOFError, wave.Error, TypeError):
+        return None
+
+
+def session_length(folder: Path, session: Session) -> float | None:
+    """Seconds of answer audio: transcript durations, else the WAV headers; None when nothing is timed."""
+    total, known = 0.0, False
+    for t in session.turns:
+        secs = t.transcript.duration
+        if secs is None:
+            secs = _wav_seconds(turn_audio_path(folder, t.audio))
+        if secs is not None:
+            total, known = total + secs, True
+    return round(total, 1) if known else None
+
+
+def _summary(folder: Path, s: Session) -> SessionSummary:
+    return SessionSummary(
+        id=s.id or folder.name,
+        folder=folder,
+        created_at=s.created_at,
+        question=s.question,
+        turns=len(s.turns),
+        overall=s.overall,
+        length_s=session_length(folder, s),
+        source=s.source,
+        status=s.status,
+    )
+
+
+def _candidates(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return [p for p in root.iterdir() if p.is_dir() and (p / SESSION_FILE).is_file()]
+
+
+def list_sessions(root: str | os.PathLike | None = None) -> tuple[list[SessionSummary], list[str]]:
+    """Sessions under the recordings root, newest first, and one line per folder that could not be read."""
+    found: list[SessionSummary] = []
+    problems: list[str] = []
+    for folder in _candidates(recordings_root(root)):
+        try:
+            found.append(_summary(folder, load_session(folder)))
+        except SessionError as exc:
+            problems.append(str(exc))
+    found.sort(key=lambda s: (s.created_at, s.folder.name), reverse=True)
+    return found, problems
+
+
+def resolve_session(ref: str, root: str | os.PathLike | None = None) -> Path:
+    """The folder of a session given as a folder path, an id (or unique id prefix) under the root, or `last`."""
+    base = recordings_root(root)
+    if ref == "last":
+        sessions, _ = list_sessions(base)
+        if not sessions:
+            raise SessionError(f"no sessions in {base}; record one with `mockvoice practice` or `mockvoice demo`")
+        return sessions[0].folder
+    as_path = Path(ref).expanduser()
+    if (as_path / SESSION_FILE).is_file() or (as_path.is_dir() and (os.sep in ref or ref.startswith("."))):
+        return as_path
+    if (base / ref).is_dir():
+        return base / ref
+    if as_path.name == SESSION_FILE and as_path.is_file():
+        return as_path.parent
+    matches = sorted(p for p in _candidates(base) if p.name.startswith(ref))
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        names = ", ".join(p.name for p in matches[:3]) + (" ..." if len(matches) > 3 else "")
+        raise SessionError(f"{ref!r} matches {len(matches)} sessions ({names}); give more of the id")
+    raise SessionError(f"no session {ref!r} in {base}; run `mockvoice sessions` to list them, or pass a folder path or `last`")
+
+
+def open_session(ref: str, root: str | os.PathLike | None = None) -> tuple[Path, Session]:
+    """Resolve a session reference and load it (SessionError, one line, when anything is wrong)."""
+    folder = resolve_session(ref, root)
+    return folder, load_session(folder)

@@ -1,0 +1,36 @@
+"""`mockvoice report SESSION...`: write one self-contained HTML report (several sessions side by side)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..catalog import open_session
+from ..errors import InputFileError
+from ..report import build_report
+from ..session import write_json_atomic
+from .app import app, console
+
+
+@app.command()
+def report(
+    sessions: list[str] = typer.Argument(..., help="Session ids, folders, or `last`; several of one question show progress."),
+    output: Path = typer.Option(None, "--output", "-o", help="The HTML file to write (default: report-<id>.html here)."),
+    recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
+) -> None:
+    """Write an offline HTML report: scorecards, transcript with evidence, timeline, pace, click-to-play audio."""
+    loaded = [open_session(ref, recordings) for ref in sessions]
+    if output is None:
+        first = loaded[0][1].id
+        output = Path(f"report-{first}.html" if len(loaded) == 1 else f"report-{first}-and-{len(loaded) - 1}-more.html")
+    if output.is_dir():
+        raise InputFileError(f"{output}: is a folder; give a file name ending in .html")
+    page = build_report(loaded)
+    try:
+        write_json_atomic(output, page)
+        output.chmod(0o644)  # meant to be shared; mkstemp creates it private
+    except OSError as exc:
+        raise InputFileError(f"{output}: cannot write the report ({exc.strerror}); pick another path with -o") from exc
+    console.print(f"Wrote {output} ({len(page.encode()) / 1e6:.1f} MB, {len(loaded)} session(s)); "
+                  f"open it in any browser, it works offline.", highlight=False, soft_wrap=True)
