@@ -5,6 +5,8 @@
         speak(sentence)
     turn.probe = stream.record            # ProbeRecord: source "llm" | "rules" | "llm+rules", and why
 
+Speech starts only after the reply's `feature` and `family` (asked for first) have arrived and
+passed validation, so a spoken sentence is never discarded for a bad label.
 Budget: the first complete sentence must arrive within `budget_s` of the request (that is when
 speech would start), and the rest of the reply within `budget_s` after it. Past that, or on any
 error or invalid reply, the rule-based probe is spoken instead and the reason recorded. If the model
@@ -38,6 +40,7 @@ FAMILIES = (
     "alternatives", "scale", "constraint_change", "clarify", "estimate", "other",
 )
 MAX_SENTENCE_CHARS = 300
+MIN_PROBE_CHARS = 8
 
 Fallback = Callable[["ProbeContext"], ProbeRecord]
 
@@ -76,7 +79,7 @@ class ProbeReply(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    probe: str = Field(min_length=8, max_length=400)
+    probe: str = Field(min_length=MIN_PROBE_CHARS, max_length=400)
     feature: str
     family: Literal[FAMILIES]  # type: ignore[valid-type]
 
@@ -85,12 +88,12 @@ def probe_schema(rubric: Rubric) -> dict:
     """The JSON schema sent as `response_format` (servers that support it constrain decoding to it)."""
     return {
         "type": "object",
-        "properties": {
-            "probe": {"type": "string"},
+        "properties": {  # labels first: they are checked before any of the probe is spoken
             "feature": {"type": "string", "enum": [f.id for f in rubric.features]},
             "family": {"type": "string", "enum": list(FAMILIES)},
+            "probe": {"type": "string"},
         },
-        "required": ["probe", "feature", "family"],
+        "required": ["feature", "family", "probe"],
         "additionalProperties": False,
     }
 
@@ -130,6 +133,7 @@ class ProbeStream:
     total_s: float | None = None
     _record: ProbeRecord | None = None
     _iter: Iterator[str] | None = None
+    _feature_ids: set[str] = field(default_factory=set)
 
     def sentences(self) -> Iterator[str]:
         """The follow-up, one complete sentence at a time, from the model or else from the rules."""
@@ -148,20 +152,41 @@ class ProbeStream:
     def _mark(self) -> float:
         return round(time.monotonic() - self.started, 3)
 
+    def _labels_ok(self, text: str) -> bool:
+        """True once `feature` and `family` have arrived and are valid; raises as soon as either is invalid."""
+        labels = {name: partial_field(text, name) for name in ("feature", "family")}
+        for name, got in labels.items():
+            if got is not None and got[1]:
+                allowed = self._feature_ids if name == "feature" else FAMILIES
+                if got[0] not in allowed:
+                    raise LLMReplyError("invalid", f"{name} {got[0][:40]!r} is not one of the allowed values")
+        return all(got is not None and got[1] for got in labels.values())
+
+    def _check(self, sentence: str, spoken: list[str]) -> None:
+        """A sentence must pass these before it is spoken (it cannot be taken back afterwards)."""
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            raise LLMReplyError("invalid", f"a sentence longer than {MAX_SENTENCE_CHARS} characters")
+        asked = {_norm(a) for a in self.ctx.asked} | {_norm(split_sentences(a, True)[0]) for a in self.ctx.asked if a.strip()}
+        if not spoken and _norm(sentence) in asked:
+            raise LLMReplyError("repeat", "the model repeated a follow-up already asked")
+
     def _run(self) -> Iterator[str]:
         spoken: list[str] = []
+        self._feature_ids = {f.id for f in self.ctx.rubric.features}
         try:
             if self.error is not None:
                 raise self.error
             assert self.reply is not None
             deadline = self.started + self.budget_s
             while self.reply.next_delta(deadline) is not None:
-                field_ = partial_field(self.reply.text, "probe")
-                if field_ is None:
+                probe = partial_field(self.reply.text, "probe")
+                # Speak only once the labels are in and valid, so what is said is never discarded later.
+                if probe is None or not self._labels_ok(self.reply.text):
                     continue
-                for sentence in split_sentences(*field_)[len(spoken) :]:
-                    if len(sentence) > MAX_SENTENCE_CHARS:
-                        raise LLMReplyError("invalid", f"a sentence longer than {MAX_SENTENCE_CHARS} characters")
+                if probe[1] and len(probe[0].strip()) < MIN_PROBE_CHARS:
+                    raise LLMReplyError("invalid", "probe: the follow-up is too short")
+                for sentence in split_sentences(*probe)[len(spoken) :]:
+                    self._check(sentence, spoken)
                     if not spoken:
                         self.first_sentence_s = self._mark()
                         deadline = time.monotonic() + self.budget_s
@@ -172,6 +197,7 @@ class ProbeStream:
             if [_norm(s) for s in final[: len(spoken)]] != [_norm(s) for s in spoken]:
                 raise LLMReplyError("malformed", "the streamed text and the final reply disagree")
             for sentence in final[len(spoken) :]:
+                self._check(sentence, spoken)
                 if not spoken:
                     self.first_sentence_s = self._mark()
                 spoken.append(sentence)

@@ -33,6 +33,10 @@ class Behaviour:
     delay_s: float = 0.0  # before the response starts (the model's time to first token)
     chunk_delay_s: float = 0.0  # between streamed chunks (the model's time per chunk)
     chunk_chars: int = 6
+    body: str | None = None  # the error body for mode "status"
+    cut_at: int | None = None  # mode "truncated": stop after this many characters (default: half the chunks)
+    gate_after: int | None = None  # stream this many characters, then wait for `gate` before the rest
+    gate: threading.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
             owner._stop.wait(60)
             return
         if b.mode == "status":
-            return self._send(b.status, "application/json", json.dumps({"error": {"message": f"scripted {b.status}"}}).encode())
+            text = b.body if b.body is not None else json.dumps({"error": {"message": f"scripted {b.status}"}})
+            return self._send(b.status, "application/json", text.encode())
         if b.mode == "json" or not body.get("stream"):
             if b.mode == "malformed":
                 return self._send(200, "application/json", b'{"choices": [ {"message": ')
@@ -85,13 +90,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._event('{"choices": [{"delta": {"content": "half')
             self._event("[DONE]")
             return
-        pieces = [] if b.mode == "empty" else [b.content[i : i + b.chunk_chars] for i in range(0, len(b.content), b.chunk_chars)]
-        if b.mode == "truncated":
+        content = b.content[: b.cut_at] if b.mode == "truncated" and b.cut_at is not None else b.content
+        pieces = [] if b.mode == "empty" else [content[i : i + b.chunk_chars] for i in range(0, len(content), b.chunk_chars)]
+        if b.mode == "truncated" and b.cut_at is None:
             pieces = pieces[: max(1, len(pieces) // 2)]
         self._event(json.dumps(_chunk({"role": "assistant"}, None)))
+        sent, gated = 0, b.gate is not None and b.gate_after is not None
         for piece in pieces:
             if owner._stop.wait(b.chunk_delay_s):
                 return
+            if gated and sent >= (b.gate_after or 0):
+                gated = False
+                b.gate.wait(30)  # type: ignore[union-attr]
+            sent += len(piece)
             self._event(json.dumps(_chunk({"content": piece}, None)))
         if b.mode == "truncated":
             return  # close the connection with no finish_reason and no [DONE]
@@ -133,7 +144,7 @@ class LoopbackLLM:
         self._stop = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-llm", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="loopback-llm", daemon=True)
 
     @property
     def port(self) -> int:
