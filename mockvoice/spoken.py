@@ -1,0 +1,53 @@
+"""Normalise spoken or transcribed text for rule matching: case, fillers, ASR homophones, numbers as digits."""
+
+from __future__ import annotations
+
+import re
+
+from .numbers import digitise
+
+__all__ = ["clean", "FILLER_WORDS"]
+
+FILLER_WORDS = ("um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "mhm", "ah")
+_FILLER = re.compile(r"\b(?:" + "|".join(FILLER_WORDS) + r")\b[,.]?\s*")
+# words speech-to-text mishears in interview answers, mapped back to the domain term
+_HOMOPHONES = [
+    (re.compile(r"\bread (?:to |and )?(?:rights?|writes?)\b"), "read write"),
+    (re.compile(r"\brights? (?=per |a second|a day|heavy|path|throughput|ratio|volume|qps)"), "writes "),
+    (re.compile(r"\bright[- ]heavy\b"), "write heavy"),
+    (re.compile(r"\bcash(?:e|ed|ing)?\b(?! (?:register|payment|flow|back))"), "cache"),
+    (re.compile(r"\bqueries per second\b|\bq\.? ?p\.? ?s\b|\bqps's\b"), "qps"),
+    (re.compile(r"\brequests per second\b"), "rps requests per second"),
+    (re.compile(r"\bp ?(?:99|ninety[- ]nine)\b"), "p99"),
+    (re.compile(r"\bp ?(?:95|ninety[- ]five)\b"), "p95"),
+    (re.compile(r"\bp ?(?:50|fifty)\b(?= latency)"), "p50"),
+    (re.compile(r"\bs\.? ?l\.? ?(o|a|i)'?s?\b"), r"sl\1"),
+    (re.compile(r"\b(?:item|idem|i dem) ?potent(cy)?\b"), r"idempotent\1"),
+    (re.compile(r"\bdead letter (?:cue|q)\b"), "dead letter queue"),
+    (re.compile(r"\bcues\b"), "queues"),
+    (re.compile(r"\bfail[- ]over\b"), "failover"),
+    (re.compile(r"\btime[- ]outs?\b"), "timeout"),
+    (re.compile(r"\bback[- ]off\b"), "backoff"),
+    (re.compile(r"\btrade[- ]offs?\b|\btradeoffs?\b"), "tradeoff"),
+    (re.compile(r"\bgraph ?ana\b|\bgrafana\b"), "grafana"),
+    (re.compile(r"\bcoffee\b|\bcafka\b|\bkafka\b"), "kafka"),
+    (re.compile(r"\bon[- ]call\b"), "oncall"),
+    (re.compile(r"\bper cent\b|%"), " percent"),
+]
+_PUNCT = re.compile(r"[^a-z0-9'?,.\s-]")
+_STOP = re.compile(r"(?<!\d)[.!;:](?!\d)")
+
+
+def clean(text: str) -> str:
+    """Lower-case text with fillers dropped, misheard terms fixed, numbers as digits, and , . ? spaced out."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", ", ").replace("\u2013", "-")
+    t = _FILLER.sub("", t)
+    t = digitise(t)
+    for rx, repl in _HOMOPHONES:
+        t = rx.sub(repl, t)
+    t = _PUNCT.sub(" ", t)
+    t = _STOP.sub(" . ", t)
+    t = re.sub(r"\?", " ? ", t)
+    t = re.sub(r",(?!\d)", " , ", t)
+    t = re.sub(r"(?<![a-z0-9])-|-(?![a-z0-9])", " ", t)
+    return " ".join(t.split())
