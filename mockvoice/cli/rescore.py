@@ -1,0 +1,132 @@
+"""`mockvoice rescore`: re-score every session (or some) with the current rubrics, on all cores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..index import parse_since
+from ..rescore import Job, Summary, plan, run
+from ..session import recordings_root, write_json_atomic
+from .app import app, console, err_console
+
+
+class _Rate(ProgressColumn):
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "  -/s", style="cyan")
+
+
+def _targets(refs: list[str]) -> list[Path]:
+    if not refs:
+        return [recordings_root()]
+    out = []
+    for ref in refs:
+        p = Path(ref).expanduser()
+        if p.exists():
+            out.append(p)
+            continue
+        from ..catalog import resolve_session  # ids and `last`
+
+        out.append(resolve_session(ref))
+    return out
+
+
+def _export(summary: Summary, csv_path: Path | None, json_path: Path | None) -> None:
+    rows = summary.rows()
+    if csv_path:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["path", "status"])
+        w.writeheader()
+        w.writerows(rows)
+        write_json_atomic(csv_path, buf.getvalue())
+    if json_path:
+        changes = {k: {"before": b, "after": a, "sessions": n} for k, (b, a, n) in summary.feature_changes().items()}
+        counts = {s: summary.count(s) for s in ("rescored", "skipped", "failed", "filtered", "would", "stopped")}
+        write_json_atomic(json_path, json.dumps({"counts": counts, "interrupted": summary.interrupted,
+                                                 "features": changes, "sessions": rows}, indent=1))
+
+
+def _report(summary: Summary, dry_run: bool) -> None:
+    for r in summary.failed()[:20]:
+        err_console.print(f"[red]failed[/] {r.reason or r.path}", highlight=False, soft_wrap=True)
+    if len(summary.failed()) > 20:
+        err_console.print(f"... and {len(summary.failed()) - 20} more failures (see --csv/--json)")
+    changes = summary.feature_changes()
+    if changes:
+        t = Table(title="what changed" + (" (dry run: before only)" if dry_run else ""), box=None, header_style="bold")
+        t.add_column("feature")
+        t.add_column("mean before", justify="right")
+        t.add_column("after", justify="right")
+        t.add_column("sessions", justify="right")
+        fmt = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+        for fid, (b, a, n) in changes.items():
+            style = "green" if (a or 0) > (b or 0) else ("red" if (a or 0) < (b or 0) else "")
+            t.add_row(fid, fmt(b), Text(fmt(a), style=style), str(n))
+        console.print(t)
+    movers = summary.movers()
+    if movers:
+        console.print("[bold]moved most[/] (overall before -> after):")
+        for r in movers:
+            console.print(f"  {Path(r.path).name}: {r.before[0]:.0f} -> {r.after[0]:.0f} ({r.delta:+.0f})", highlight=False)
+    verb = "would re-score" if dry_run else "re-scored"
+    n = summary.count("would") if dry_run else summary.count("rescored")
+    line = (f"{verb} {n}, skipped {summary.count('skipped')}, failed {summary.count('failed')}"
+            + (f", outside --since {summary.count('filtered')}" if summary.count("filtered") else "")
+            + f" in {summary.elapsed_s:.1f} s on {summary.workers} worker{'s' if summary.workers > 1 else ''}")
+    if summary.interrupted:
+        line += f"; interrupted, {summary.count('stopped')} left: run the same command again to resume"
+    console.print(line, highlight=False)
+
+
+@app.command()
+def rescore(
+    sessions: list[str] = typer.Argument(None, help="Session folders, ids, `last`, or folders of sessions (default: the recordings folder)."),
+    rubric: str = typer.Option(None, "--rubric", "-r", help="Rubric to score with (default: each session's own rubric, as it is now)."),
+    since: str = typer.Option(None, "--since", help="Only sessions recorded since YYYY-MM-DD, or within a span like 30d."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (default: all cores)."),
+    retranscribe: bool = typer.Option(False, "--retranscribe", help="Run speech-to-text again with --model, store it as a new transcript version, and score that."),
+    model: str = typer.Option(None, "--model", "-m", help="Whisper model for --retranscribe (name or folder)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be re-scored; write nothing."),
+    csv_out: Path = typer.Option(None, "--csv", help="Write one row per session to this CSV file."),
+    json_out: Path = typer.Option(None, "--json", help="Write the summary and one entry per session to this JSON file."),
+) -> None:
+    """Re-score stored transcripts with the current rubrics; each result is a new version beside the old ones."""
+    from ..errors import MockvoiceError
+    from ..rubric import load_rubric
+
+    if retranscribe and not model:
+        raise MockvoiceError("--retranscribe needs --model NAME (e.g. base.en, or a local model folder)")
+    if model and not retranscribe:
+        raise MockvoiceError("--model is only used with --retranscribe; add --retranscribe")
+    if rubric:
+        load_rubric(rubric)  # a bad --rubric is one line before any work
+    job = Job(rubric=rubric, since=parse_since(since), model=model if retranscribe else None, dry_run=dry_run)
+    work = plan(_targets(sessions or []), job)
+    progress = Progress(TextColumn("re-scoring"), BarColumn(), MofNCompleteColumn(), _Rate(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True)
+    state: dict = {}
+
+    def on_start(total: int) -> None:
+        progress.start()
+        state["task"] = progress.add_task("rescore", total=total)
+
+    try:
+        summary = run(work, job, workers=workers or None, on_start=on_start,
+                      on_result=lambda r: progress.advance(state["task"]))
+    finally:
+        progress.stop()
+        for idx in work.indexes:
+            idx.close()
+    _report(summary, dry_run)
+    _export(summary, csv_out, json_out)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if summary.count("failed"):
+        raise typer.Exit(1)

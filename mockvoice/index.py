@@ -1,0 +1,331 @@
+"""A SQLite catalogue of the sessions under a recordings root, for fast listings and queries.
+
+The session folders stay the source of truth: the index (`<root>/.mockvoice-index.sqlite`)
+remembers what it read from each folder together with the `session.json` size and mtime and
+the `scores/` folder mtime, so a refresh only re-reads folders that changed. Delete the file
+(or call `Index.rebuild()`) and it is rebuilt from the folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .errors import MockvoiceError, SessionError
+from pydantic import ValidationError
+
+from .session import SCHEMA_VERSION, SESSION_FILE, Session
+from .versions import SCORES_DIR, ScoreVersion, read_score_version, summarise_cards
+
+__all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "session_row", "stat_session", "parse_since"]
+
+INDEX_FILE = ".mockvoice-index.sqlite"
+_SCHEMA = 1
+_DDL = """
+CREATE TABLE IF NOT EXISTS sessions(
+  path TEXT PRIMARY KEY, name TEXT, id TEXT, created_at TEXT, source TEXT, status TEXT,
+  question_id TEXT, question TEXT, rubric TEXT, rubric_hash TEXT, turns INTEGER, duration REAL,
+  overall REAL, features TEXT, error TEXT, mtime_ns INTEGER, size INTEGER, scores_mtime_ns INTEGER);
+CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
+CREATE TABLE IF NOT EXISTS versions(
+  path TEXT, file TEXT, rubric TEXT, rubric_hash TEXT, transcript TEXT, created_at TEXT,
+  overall REAL, features TEXT, PRIMARY KEY(path, file));
+"""
+_COLS = ("path", "name", "id", "created_at", "source", "status", "question_id", "question", "rubric",
+         "rubric_hash", "turns", "duration", "overall", "features", "error")
+
+
+@dataclass(frozen=True)
+class Stat:
+    """What a refresh compares: `session.json` mtime and size (-1 when absent) and `scores/` mtime."""
+
+    mtime_ns: int
+    size: int
+    scores_mtime_ns: int
+
+
+def stat_session(folder: Path) -> Stat:
+    try:
+        st = os.stat(folder / SESSION_FILE)
+        m, s = st.st_mtime_ns, st.st_size
+    except OSError:
+        m, s = -1, -1
+    try:
+        sm = os.stat(folder / SCORES_DIR).st_mtime_ns
+    except OSError:
+        sm = 0
+    return Stat(m, s, sm)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session as the index knows it (or the reason it could not be read)."""
+
+    path: str
+    name: str
+    id: str | None = None
+    created_at: str = ""
+    source: str | None = None
+    status: str | None = None
+    question_id: str | None = None
+    question: str = ""
+    rubric: str | None = None
+    rubric_hash: str | None = None
+    turns: int = 0
+    duration: float | None = None
+    overall: float | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+def session_row(folder: Path, session: Session) -> SessionRow:
+    """The index row of a loaded session (original scores: session card, else the mean of its turns)."""
+    if session.scorecard is not None:
+        overall, feats = session.scorecard.overall, {k: f.score for k, f in session.scorecard.features.items()}
+    else:
+        overall, feats = summarise_cards([t.scorecard for t in session.turns])
+    durations = [t.transcript.duration for t in session.turns if t.transcript.duration is not None]
+    return SessionRow(
+        path=str(folder), name=folder.name, id=session.id, created_at=session.created_at, source=session.source,
+        status=session.status, question_id=session.question_id, question=session.question, rubric=session.rubric,
+        rubric_hash=session.rubric_hash, turns=len(session.turns), duration=round(sum(durations), 2) if durations else None,
+        overall=overall, features=feats,
+    )
+
+
+def read_session(folder: Path) -> Session:
+    """Load and validate a session with no side effects (unlike `load_session`, it never repairs audio).
+
+    pydantic parses the JSON itself (about twice as fast as `json.loads` then validating); a
+    session that fails is read again slowly only to word the one-line SessionError.
+    """
+    path = folder / SESSION_FILE
+    if not folder.is_dir():
+        raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
+    if not path.is_file():
+        raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc
+    try:
+        session = Session.model_validate_json(data)
+        if session.schema_version == SCHEMA_VERSION:
+            return session
+    except ValueError:
+        pass
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SessionError(f"{path}: cannot read it (not UTF-8 text); the file is damaged") from exc
+    except json.JSONDecodeError as exc:
+        raise SessionError(f"{path}: corrupt JSON at line {exc.lineno} ({exc.msg}); the file is truncated or damaged") from exc
+    if not isinstance(raw, dict):
+        raise SessionError(f"{path}: not a session (expected a JSON object)")
+    if raw.get("schema_version") != SCHEMA_VERSION:
+        raise SessionError(f"{path}: schema version {raw.get('schema_version')!r} is not supported "
+                           f"(this mockvoice reads {SCHEMA_VERSION})")
+    try:
+        return Session.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        raise SessionError(f"{path}: invalid session at {loc or 'top level'}: {err.get('msg')}") from exc
+
+
+def error_row(folder: Path, reason: str) -> SessionRow:
+    return SessionRow(path=str(folder), name=folder.name, error=reason)
+
+
+def parse_since(text: str | None) -> str | None:
+    """`2026-11-01`, a full ISO time, or `7d`/`2w` ago, as a UTC ISO string to compare `created_at` with."""
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d+)\s*([dw])", text.strip())
+    if m:
+        days = int(m[1]) * (7 if m[2] == "w" else 1)
+        return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise MockvoiceError(f"--since {text!r}: not a date; use YYYY-MM-DD or a span like 7d or 2w") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _utc(created_at: str) -> str:
+    try:
+        when = datetime.fromisoformat(created_at)
+    except (TypeError, ValueError):
+        return created_at or ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+class Index:
+    """The catalogue of one recordings root; `refresh()` brings it up to date with the folders."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.root / INDEX_FILE, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error):  # a read-only root: an index in memory still works
+            self.db = sqlite3.connect(":memory:")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            self.db.executescript("DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS versions;")
+            self.db.execute(f"PRAGMA user_version={_SCHEMA}")
+        self.db.executescript(_DDL)
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    # --- scanning ---------------------------------------------------------------------
+    def folders(self) -> list[Path]:
+        """The candidate session folders under the root (hidden folders left out), by name."""
+        try:
+            with os.scandir(self.root) as it:
+                return sorted(Path(e.path) for e in it if not e.name.startswith(".") and e.is_dir())
+        except FileNotFoundError:
+            return []
+
+    def known(self) -> dict[str, Stat]:
+        rows = self.db.execute("SELECT path, mtime_ns, size, scores_mtime_ns FROM sessions")
+        return {p: Stat(m, s, sm) for p, m, s, sm in rows}
+
+    def scan(self) -> tuple[list[tuple[Path, Stat]], list[tuple[Path, Stat]], list[tuple[Path, Stat]]]:
+        """Folders split into (unchanged, session.json changed or new, only scores/ changed); drops gone ones."""
+        known = self.known()
+        same, changed, rescored = [], [], []
+        seen = set()
+        for folder in self.folders():
+            key = str(folder)
+            seen.add(key)
+            st = stat_session(folder)
+            old = known.get(key)
+            if old is None or (old.mtime_ns, old.size) != (st.mtime_ns, st.size):
+                changed.append((folder, st))
+            elif old.scores_mtime_ns != st.scores_mtime_ns:
+                rescored.append((folder, st))
+            else:
+                same.append((folder, st))
+        gone = [p for p in known if p not in seen and Path(p).parent == self.root]
+        if gone:
+            self.db.executemany("DELETE FROM sessions WHERE path=?", [(p,) for p in gone])
+            self.db.executemany("DELETE FROM versions WHERE path=?", [(p,) for p in gone])
+        return same, changed, rescored
+
+    def refresh(self) -> "Index":
+        """Re-read the folders that changed since the last refresh (serially; `rescore` does it in parallel)."""
+        _, changed, rescored = self.scan()
+        for folder, st in changed:
+            try:
+                row = session_row(folder, read_session(folder))
+            except SessionError as exc:
+                row = error_row(folder, str(exc))
+            self.put_session(row, st)
+            self.load_versions(folder, st)
+        for folder, st in rescored:
+            self.load_versions(folder, st)
+        self.db.commit()
+        return self
+
+    def rebuild(self) -> "Index":
+        """Forget everything and re-read every folder."""
+        self.db.executescript("DELETE FROM sessions; DELETE FROM versions;")
+        return self.refresh()
+
+    # --- writing ----------------------------------------------------------------------
+    def put_session(self, row: SessionRow, st: Stat) -> None:
+        values = [getattr(row, c) for c in _COLS]
+        values[_COLS.index("features")] = json.dumps(row.features)
+        values[_COLS.index("created_at")] = _utc(row.created_at)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO sessions({','.join(_COLS)},mtime_ns,size,scores_mtime_ns) "
+            f"VALUES({','.join('?' * len(_COLS))},?,?,?)", values + [st.mtime_ns, st.size, st.scores_mtime_ns])
+
+    def put_version(self, folder: Path, v: ScoreVersion, scores_mtime_ns: int | None = None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO versions VALUES(?,?,?,?,?,?,?,?)",
+                        (str(folder), v.path.name, v.rubric, v.rubric_hash, v.transcript, v.created_at,
+                         v.overall, json.dumps(v.features)))
+        if scores_mtime_ns is not None:
+            self.db.execute("UPDATE sessions SET scores_mtime_ns=? WHERE path=?", (scores_mtime_ns, str(folder)))
+
+    def load_versions(self, folder: Path, st: Stat) -> None:
+        """Re-read a session's score versions (only the summaries) after its `scores/` changed."""
+        key = str(folder)
+        self.db.execute("DELETE FROM versions WHERE path=?", (key,))
+        d = folder / SCORES_DIR
+        if d.is_dir():
+            for p in sorted(d.glob("*.json")):
+                try:
+                    self.put_version(folder, read_score_version(p)[0])
+                except SessionError:
+                    continue
+        self.db.execute("UPDATE sessions SET scores_mtime_ns=? WHERE path=?", (st.scores_mtime_ns, key))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # --- queries ----------------------------------------------------------------------
+    def _rows(self, sql: str, args: tuple = ()) -> list[SessionRow]:
+        out = []
+        for r in self.db.execute(f"SELECT {','.join(_COLS)} FROM sessions {sql}", args):
+            d = dict(zip(_COLS, r))
+            d["features"] = json.loads(d["features"] or "{}")
+            out.append(SessionRow(**d))
+        return out
+
+    def get(self, path: str | os.PathLike) -> SessionRow | None:
+        rows = self._rows("WHERE path=?", (str(path),))
+        return rows[0] if rows else None
+
+    def sessions(self, since: str | None = None, question: str | None = None, errors: bool = False) -> list[SessionRow]:
+        """Sessions oldest first, optionally since a time and for one question id; broken ones only if asked."""
+        where, args = ["1=1"], []
+        if not errors:
+            where.append("error IS NULL")
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        if question:
+            where.append("question_id = ?")
+            args.append(question)
+        return self._rows(f"WHERE {' AND '.join(where)} ORDER BY created_at, path", tuple(args))
+
+    def broken(self) -> list[SessionRow]:
+        return self._rows("WHERE error IS NOT NULL ORDER BY path")
+
+    def versions(self, path: str | os.PathLike | None = None) -> dict[str, list[ScoreVersion]]:
+        """Score versions (summaries) per session path, oldest first."""
+        sql = "SELECT path, file, rubric, rubric_hash, transcript, created_at, overall, features FROM versions"
+        rows = self.db.execute(sql + (" WHERE path=?" if path else "") + " ORDER BY created_at, file",
+                               (str(path),) if path else ())
+        out: dict[str, list[ScoreVersion]] = {}
+        for p, f, rb, h, tr, c, o, feats in rows:
+            out.setdefault(p, []).append(ScoreVersion(Path(p) / SCORES_DIR / f, rb, h, tr, c, o, json.loads(feats or "{}")))
+        return out
+
+    def current_scores(self, row: SessionRow, versions: list[ScoreVersion]) -> tuple[float | None, dict[str, float], str]:
+        """A session's latest score for its own rubric id (newest version, else the original) and where it came from."""
+        mine = [v for v in versions if v.rubric == row.rubric and v.transcript is None]
+        if mine:
+            v = mine[-1]
+            return v.overall, v.features, f"{v.rubric}-{v.rubric_hash}"
+        return row.overall, row.features, "original"

@@ -1,0 +1,230 @@
+"""Score and transcript versions stored beside a session, never touching what was recorded.
+
+    <session>/scores/<rubric-id>-<rubric-hash>.json            a re-score of the original transcripts
+    <session>/scores/<rubric-id>-<rubric-hash>.<model>.json    a score of the `<model>` transcript version
+    <session>/transcripts/<model>.json                         a re-transcription with another model
+
+`session.json`, the audio, the first transcript and the first scorecard are never modified. Each
+version file is written to a hidden temp file, flushed to disk, then renamed into place
+(`StagedWrites` batches the flush: one `os.sync()` for many files, then the renames), so a
+version either exists whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import SessionError
+from .scorecard import Scorecard
+from .transcript import Transcript
+
+__all__ = [
+    "SCORES_DIR",
+    "TRANSCRIPTS_DIR",
+    "VERSION_SCHEMA",
+    "ScoreVersion",
+    "StagedWrites",
+    "model_slug",
+    "score_key",
+    "score_path",
+    "transcript_path",
+    "has_version",
+    "score_version_json",
+    "transcript_version_json",
+    "read_score_version",
+    "read_transcript_version",
+    "list_score_versions",
+    "summarise_cards",
+]
+
+SCORES_DIR = "scores"
+TRANSCRIPTS_DIR = "transcripts"
+VERSION_SCHEMA = 1
+_TURNS = ', "turns": ['
+_TMP = re.compile(r"^\.(?P<target>.+)\.tmp-(?P<pid>\d+)$")
+
+
+def model_slug(model: str) -> str:
+    """A file-name-safe name for a Whisper model name or folder (`base.en`, `/models/x` -> `x`)."""
+    name = Path(model.rstrip("/")).name if os.sep in model else model
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "model"
+
+
+def score_key(rubric_id: str, rubric_hash: str, transcript_model: str | None = None) -> str:
+    """The file stem of a score version: the rubric id and content hash, and the transcript version."""
+    return f"{rubric_id}-{rubric_hash}" + (f".{model_slug(transcript_model)}" if transcript_model else "")
+
+
+def score_path(folder: Path, key: str) -> Path:
+    return folder / SCORES_DIR / f"{key}.json"
+
+
+def transcript_path(folder: Path, model: str) -> Path:
+    return folder / TRANSCRIPTS_DIR / f"{model_slug(model)}.json"
+
+
+def has_version(path: Path) -> bool:
+    """A cheap stat check: the version file exists and is not empty."""
+    try:
+        return os.stat(path).st_size > 0
+    except OSError:
+        return False
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def summarise_cards(cards: list[Scorecard | None]) -> tuple[float | None, dict[str, float]]:
+    """A session's overall (mean of its scored turns) and each feature's mean score across turns."""
+    scored = [c for c in cards if c is not None]
+    if not scored:
+        return None, {}
+    overall = round(sum(c.overall for c in scored) / len(scored), 1)
+    sums: dict[str, list[float]] = {}
+    for c in scored:
+        for fid, f in c.features.items():
+            sums.setdefault(fid, []).append(f.score)
+    return overall, {fid: round(sum(v) / len(v), 3) for fid, v in sums.items()}
+
+
+@dataclass(frozen=True)
+class ScoreVersion:
+    """The summary of one score version file (what listings and progress need)."""
+
+    path: Path
+    rubric: str
+    rubric_hash: str
+    transcript: str | None
+    created_at: str
+    overall: float | None
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_hash: str,
+                       transcript_model: str | None = None) -> str:
+    """The JSON text of a score version: summary first, then each turn's full scorecard."""
+    overall, feats = summarise_cards(cards)
+    head = json.dumps({
+        "schema_version": VERSION_SCHEMA, "kind": "score", "rubric": rubric_id, "rubric_hash": rubric_hash,
+        "transcript": transcript_model, "created_at": _now(), "overall": overall, "features": feats,
+    })
+    turns = ",".join("null" if c is None else c.model_dump_json() for c in cards)
+    return head[:-1] + f'{_TURNS}{turns}]}}'
+
+
+def transcript_version_json(transcripts: list[Transcript | None], model: str) -> str:
+    head = json.dumps({"schema_version": VERSION_SCHEMA, "kind": "transcript", "model": model, "created_at": _now()})
+    turns = ",".join("null" if t is None else t.model_dump_json() for t in transcripts)
+    return head[:-1] + f', "turns": [{turns}]}}'
+
+
+def _read_json(path: Path, kind: str) -> dict:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SessionError(f"{path}: unreadable {kind} version ({type(exc).__name__}); delete it and re-run") from exc
+    if not isinstance(raw, dict) or raw.get("kind") != kind or raw.get("schema_version") != VERSION_SCHEMA:
+        raise SessionError(f"{path}: not a mockvoice {kind} version; delete it and re-run")
+    return raw
+
+
+def _read_head(path: Path) -> dict | None:
+    """The summary at the top of a version file without parsing its turns (None: read it whole)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192).decode("utf-8", errors="replace")
+        raw = json.loads(head[: head.index(_TURNS)] + "}")
+    except (OSError, ValueError):
+        return None
+    return raw if raw.get("kind") == "score" and raw.get("schema_version") == VERSION_SCHEMA else None
+
+
+def read_score_version(path: Path, with_cards: bool = False) -> tuple[ScoreVersion, list[Scorecard | None]]:
+    """A score version's summary, and (when asked) its per-turn scorecards."""
+    raw = (None if with_cards else _read_head(path)) or _read_json(path, "score")
+    sv = ScoreVersion(path=path, rubric=raw.get("rubric", "?"), rubric_hash=raw.get("rubric_hash", "?"),
+                      transcript=raw.get("transcript"), created_at=raw.get("created_at", ""),
+                      overall=raw.get("overall"), features=dict(raw.get("features") or {}))
+    cards = [None if c is None else Scorecard.model_validate(c) for c in raw.get("turns", [])] if with_cards else []
+    return sv, cards
+
+
+def read_transcript_version(path: Path) -> list[Transcript | None]:
+    raw = _read_json(path, "transcript")
+    return [None if t is None else Transcript.model_validate(t) for t in raw.get("turns", [])]
+
+
+def list_score_versions(folder: Path) -> list[ScoreVersion]:
+    """Every readable score version of a session, oldest first (unreadable ones are left out)."""
+    out = []
+    d = folder / SCORES_DIR
+    if d.is_dir():
+        for p in sorted(d.glob("*.json")):
+            try:
+                out.append(read_score_version(p)[0])
+            except SessionError:
+                continue
+    return sorted(out, key=lambda v: (v.created_at, v.path.name))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class StagedWrites:
+    """Files written as hidden temps, made durable by one `os.sync()`, then renamed into place."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def stage(self, target: Path, text: str) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._clear_stale(target)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        self._staged.append((tmp, target))
+
+    def commit(self) -> list[Path]:
+        """Flush every staged file to disk, then rename each into place; returns the targets."""
+        if not self._staged:
+            return []
+        os.sync()
+        done = []
+        for tmp, target in self._staged:
+            os.replace(tmp, target)
+            done.append(target)
+        self._staged.clear()
+        return done
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()
+
+    def __len__(self) -> int:
+        return len(self._staged)
+
+    @staticmethod
+    def _clear_stale(target: Path) -> None:
+        """Remove temps for `target` left by a process that was killed (SIGKILL) before renaming."""
+        try:
+            entries = os.listdir(target.parent)
+        except OSError:
+            return
+        for name in entries:
+            m = _TMP.match(name)
+            if m and m["target"] == target.name and not _pid_alive(int(m["pid"])):
+                (target.parent / name).unlink(missing_ok=True)
