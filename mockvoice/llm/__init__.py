@@ -17,7 +17,7 @@ from __future__ import annotations
 from .client import ChatClient, ChatReply, LLMReplyError
 from .config import LLMConfig, resolve_config
 from .feedback import Narrative, write_feedback
-from .interviewer import LLMProbeWriter, ProbeContext, ProbeStream
+from .interviewer import LLMProbeWriter, ProbeStream
 
 __all__ = [
     "ChatClient",
@@ -26,7 +26,6 @@ __all__ = [
     "LLMProbeWriter",
     "LLMReplyError",
     "Narrative",
-    "ProbeContext",
     "ProbeStream",
     "resolve_config",
     "write_feedback",

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..rubric import Rubric
 from ..scorecard import Scorecard
 from .client import ChatClient, LLMReplyError
 from .prompts import PromptFile, describe_scorecard, load_prompt
@@ -67,7 +66,6 @@ def parse_feedback(text: str) -> FeedbackReply:
 def write_feedback(
     client: ChatClient,
     card: Scorecard,
-    rubric: Rubric,
     answer: str,
     question: str = "",
     budget_s: float | None = None,
@@ -78,7 +76,7 @@ def write_feedback(
     prompt = prompt or load_prompt("feedback", client.config.prompts)
     values = {
         "question": " ".join(question.split()) or "unknown",
-        "rubric": rubric.name,
+        "rubric": card.rubric,
         "answer": " ".join(answer.split())[:8000] or "(empty)",
         "scorecard": describe_scorecard(card),
         "missing": ", ".join(card.missing()) or "nothing",

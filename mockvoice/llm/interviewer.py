@@ -20,58 +20,55 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Literal
+from typing import Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..rubric import Rubric
+from ..probes import FEATURE_FAMILIES, ProbeContext, ProbeWriter, RuleProbeWriter
+from ..prompts import PROBE_FAMILIES
 from ..scorecard import Scorecard
 from ..session import ProbeRecord
 from .client import ChatClient, ChatReply, LLMReplyError
 from .prompts import PromptFile, describe_conversation, describe_scorecard, load_prompt
 from .sentences import json_object, partial_field, split_sentences
 
-__all__ = ["FAMILIES", "ProbeContext", "ProbeReply", "ProbeStream", "LLMProbeWriter", "parse_probe", "probe_schema"]
+__all__ = ["FAMILIES", "ProbeReply", "ProbeStream", "LLMProbeWriter", "parse_probe", "probe_schema", "prompt_values"]
 
 log = logging.getLogger("mockvoice.llm")
 
-FAMILIES = (
-    "failure_mode", "rollout", "rollback", "measurement", "cost", "security",
-    "alternatives", "scale", "constraint_change", "clarify", "estimate", "other",
-)
+FAMILIES: tuple[str, ...] = tuple(PROBE_FAMILIES)
 MAX_SENTENCE_CHARS = 300
 MIN_PROBE_CHARS = 8
 
-Fallback = Callable[["ProbeContext"], ProbeRecord]
+
+def _hints(ctx: ProbeContext, limit: int = 4) -> list[str]:
+    """The question bank's unasked probes for the heaviest gaps: examples of the tone and depth wanted."""
+    families = [f for fid in ctx.scorecard.missing() for f in FEATURE_FAMILIES.get(fid, ())] + list(FAMILIES)
+    out: list[str] = []
+    for family in dict.fromkeys(families):
+        for text in ctx.question.probes.get(family, ()):  # type: ignore[call-overload]
+            if not ctx.already_asked(text) and text not in out:
+                out.append(text)
+    return out[:limit]
 
 
-@dataclass(frozen=True)
-class ProbeContext:
-    """What the interviewer knows when choosing a follow-up: the question, the talk so far, the scores."""
-
-    question: str
-    rubric: Rubric
-    scorecard: Scorecard
-    turns: tuple[tuple[str, str], ...] = ()  # (what the interviewer said, what the candidate answered)
-    asked: tuple[str, ...] = ()  # follow-ups already asked, never to be repeated
-    hints: tuple[str, ...] = ()  # example probes from the question bank
-
-    @property
-    def missing(self) -> list[str]:
-        return self.scorecard.missing()
-
-    def prompt_values(self) -> dict[str, str]:
-        return {
-            "question": " ".join(self.question.split()) or "unknown",
-            "rubric": self.rubric.name,
-            "conversation": describe_conversation(self.turns) or "(nothing yet)",
-            "scorecard": describe_scorecard(self.scorecard),
-            "missing": ", ".join(self.missing) or "nothing (probe deeper on their weakest area)",
-            "asked": " | ".join(self.asked) or "nothing yet",
-            "features": ", ".join(f.id for f in self.rubric.features),
-            "families": ", ".join(FAMILIES),
-            "hints": " | ".join(self.hints[:6]) or "none",
-        }
+def prompt_values(ctx: ProbeContext) -> dict[str, str]:
+    """The $placeholders of prompts/llm/probe.yaml for this context."""
+    card = ctx.scorecard
+    said = [ctx.question.text] + [p.text for p in ctx.asked]
+    turns = tuple(zip(said, (t.text for t in ctx.transcripts)))
+    asked = [p.text for p in ctx.asked] + list(ctx.skipped)
+    return {
+        "question": " ".join(ctx.question.text.split()),
+        "rubric": card.rubric,
+        "conversation": describe_conversation(turns) or "(nothing yet)",
+        "scorecard": describe_scorecard(card),
+        "missing": ", ".join(card.missing()) or "nothing (probe deeper on the hardest part)",
+        "asked": " | ".join(asked) or "nothing yet",
+        "features": ", ".join(card.features),
+        "families": ", ".join(FAMILIES),
+        "hints": " | ".join(_hints(ctx)) or "none",
+    }
 
 
 class ProbeReply(BaseModel):
@@ -84,12 +81,12 @@ class ProbeReply(BaseModel):
     family: Literal[FAMILIES]  # type: ignore[valid-type]
 
 
-def probe_schema(rubric: Rubric) -> dict:
+def probe_schema(card: Scorecard) -> dict:
     """The JSON schema sent as `response_format` (servers that support it constrain decoding to it)."""
     return {
         "type": "object",
         "properties": {  # labels first: they are checked before any of the probe is spoken
-            "feature": {"type": "string", "enum": [f.id for f in rubric.features]},
+            "feature": {"type": "string", "enum": list(card.features)},
             "family": {"type": "string", "enum": list(FAMILIES)},
             "probe": {"type": "string"},
         },
@@ -102,6 +99,12 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def _asked(ctx: ProbeContext) -> set[str]:
+    """Normalised follow-ups already asked or skipped, and their first sentences."""
+    texts = [p.text for p in ctx.asked] + list(ctx.skipped)
+    return {_norm(t) for t in texts} | {_norm(split_sentences(t, True)[0]) for t in texts if t.strip()}
+
+
 def parse_probe(text: str, ctx: ProbeContext) -> ProbeReply:
     """Validate a complete reply against the schema and the context, or raise LLMReplyError."""
     data = json_object(text)
@@ -111,9 +114,9 @@ def parse_probe(text: str, ctx: ProbeContext) -> ProbeReply:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err.get("loc", ())) or "reply"
         raise LLMReplyError("invalid", f"{loc}: {err.get('msg')}") from None
-    if reply.feature not in {f.id for f in ctx.rubric.features}:
+    if reply.feature not in ctx.scorecard.features:
         raise LLMReplyError("invalid", f"feature {reply.feature[:40]!r} is not in the rubric")
-    if _norm(reply.probe) in {_norm(a) for a in ctx.asked}:
+    if _norm(reply.probe) in _asked(ctx):
         raise LLMReplyError("repeat", "the model repeated a follow-up already asked")
     return reply
 
@@ -123,7 +126,7 @@ class ProbeStream:
     """One follow-up being written: iterate `sentences()` to speak it; `record` says who answered and why."""
 
     ctx: ProbeContext
-    fallback: Fallback
+    fallback: ProbeWriter
     budget_s: float
     reply: ChatReply | None = None
     error: LLMReplyError | None = None  # a failure before the request could start
@@ -142,11 +145,10 @@ class ProbeStream:
         return self._iter
 
     @property
-    def record(self) -> ProbeRecord:
-        """The finished ProbeRecord (drains the stream if the caller stopped early)."""
+    def record(self) -> ProbeRecord | None:
+        """The finished ProbeRecord, None when there is nothing left to ask (drains the stream if needed)."""
         for _ in self.sentences():
             pass
-        assert self._record is not None
         return self._record
 
     def _mark(self) -> float:
@@ -166,13 +168,12 @@ class ProbeStream:
         """A sentence must pass these before it is spoken (it cannot be taken back afterwards)."""
         if len(sentence) > MAX_SENTENCE_CHARS:
             raise LLMReplyError("invalid", f"a sentence longer than {MAX_SENTENCE_CHARS} characters")
-        asked = {_norm(a) for a in self.ctx.asked} | {_norm(split_sentences(a, True)[0]) for a in self.ctx.asked if a.strip()}
-        if not spoken and _norm(sentence) in asked:
+        if not spoken and _norm(sentence) in _asked(self.ctx):
             raise LLMReplyError("repeat", "the model repeated a follow-up already asked")
 
     def _run(self) -> Iterator[str]:
         spoken: list[str] = []
-        self._feature_ids = {f.id for f in self.ctx.rubric.features}
+        self._feature_ids = set(self.ctx.scorecard.features)
         try:
             if self.error is not None:
                 raise self.error
@@ -216,44 +217,51 @@ class ProbeStream:
             yield from self._fall_back(spoken, exc)
 
     def _fall_back(self, spoken: list[str], exc: LLMReplyError) -> Iterator[str]:
-        if not spoken:
-            rule = self.fallback(self.ctx)
-            self._record = rule.model_copy(update={"source": "rules", "reason": f"llm {exc}"})
-            yield from split_sentences(rule.text, True) or [rule.text]
+        why = f"llm {exc}"
+        if spoken and "?" in " ".join(spoken):
+            self._record = ProbeRecord(text=" ".join(spoken), source="llm", reason=f"llm reply cut after speech started: {exc}")
             return
-        text = " ".join(spoken)
-        if "?" in text:
-            self._record = ProbeRecord(text=text, source="llm", reason=f"llm reply cut after speech started: {exc}")
+        rule = self.fallback.write(self.ctx)
+        if rule is None and spoken:
+            self._record = ProbeRecord(text=" ".join(spoken), source="llm", reason=f"llm reply cut after speech started: {exc}")
             return
-        rule = self.fallback(self.ctx)
-        self._record = rule.model_copy(
-            update={"text": f"{text} {rule.text}", "source": "llm+rules",
-                    "reason": f"llm reply cut after speech started, rule probe added: {exc}"}
-        )
+        if rule is None:
+            return  # nothing left worth asking: the interviewer wraps up
+        if spoken:
+            text = " ".join(spoken + [rule.text])
+            why = f"llm reply cut after speech started, rule probe added: {exc}"
+            self._record = rule.model_copy(update={"text": text, "source": "llm+rules", "reason": f"{why}; {rule.reason}"})
+        else:
+            self._record = rule.model_copy(update={"source": "rules", "reason": f"{why}; {rule.reason}" if rule.reason else why})
         yield from split_sentences(rule.text, True) or [rule.text]
 
 
 class LLMProbeWriter:
-    """Writes follow-ups with a language model; every failure falls back to `fallback` (the rule-based chooser)."""
+    """A ProbeWriter backed by a language model; any failure falls back to `fallback` (the rules by default)."""
 
     source = "llm"
 
-    def __init__(self, client: ChatClient, fallback: Fallback, budget_s: float | None = None, prompt: PromptFile | None = None) -> None:
+    def __init__(self, client: ChatClient, fallback: ProbeWriter | None = None, budget_s: float | None = None,
+                 prompt: PromptFile | None = None) -> None:
         self.client = client
-        self.fallback = fallback
+        self.fallback = fallback or RuleProbeWriter()
         self.budget_s = budget_s if budget_s is not None else client.config.budget_s
         self.prompt = prompt or load_prompt("probe", client.config.prompts)
 
+    @property
+    def speculative(self) -> ProbeWriter:
+        """A cheap writer for guesses made while the candidate is still talking (never the model)."""
+        return self.fallback
+
     def stream(self, ctx: ProbeContext) -> ProbeStream:
         """Send the request now and return at once; the reply is read as `sentences()` is iterated."""
-        messages = self.prompt.messages(ctx.prompt_values())
-        started = time.monotonic()
+        messages = self.prompt.messages(prompt_values(ctx))
         try:
-            reply = self.client.start(messages, self.budget_s, probe_schema(ctx.rubric), "probe")
+            reply = self.client.start(messages, self.budget_s, probe_schema(ctx.scorecard), "probe")
         except LLMReplyError as exc:
-            return ProbeStream(ctx, self.fallback, self.budget_s, error=exc, started=started)
+            return ProbeStream(ctx, self.fallback, self.budget_s, error=exc)
         return ProbeStream(ctx, self.fallback, self.budget_s, reply=reply, model=self.client.config.model, started=reply.started)
 
-    def write(self, ctx: ProbeContext) -> ProbeRecord:
+    def write(self, ctx: ProbeContext) -> ProbeRecord | None:
         """The whole follow-up at once (no early speech): the model's within budget, else the rules'."""
         return self.stream(ctx).record

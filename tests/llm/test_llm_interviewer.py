@@ -9,8 +9,10 @@ import threading
 import pytest
 
 from mockvoice import load_rubric, score_text
-from mockvoice.llm import LLMConfig, ChatClient, LLMProbeWriter, ProbeContext, write_feedback
+from mockvoice.llm import ChatClient, LLMConfig, LLMProbeWriter, write_feedback
 from mockvoice.llm.loopback import Behaviour
+from mockvoice.probes import ProbeContext
+from mockvoice.prompts import Question
 from mockvoice.session import ProbeRecord, Session, Turn, load_session, new_session_dir, now_iso, save_session
 from mockvoice.transcript import Transcript
 
@@ -21,19 +23,30 @@ RULE_PROBE = "What is the most likely way this fails in production?"
 LLM_PROBE = "You put Redis in front of the ledger. What happens to a payment if Redis loses a write?"
 
 
-def rules(ctx: ProbeContext) -> ProbeRecord:
-    return ProbeRecord(text=RULE_PROBE, feature=ctx.missing[0], family="failure_mode")
+QUESTION = Question(
+    id="payments-ledger", topic="system-design", rubric="system-design", text="Design the ledger for a payments service.",
+    probes={"scope": ("How many payments a second at peak?",), "failure_mode": (RULE_PROBE,),
+            "alternatives": ("Why a relational database rather than an event log?",)},
+)
+
+
+class Rules:
+    """A stand-in rule writer with a fixed answer, so tests can tell its probe from the model's."""
+
+    def write(self, ctx: ProbeContext) -> ProbeRecord:
+        return ProbeRecord(text=RULE_PROBE, feature=ctx.scorecard.missing()[0], family="failure_mode", source="rules",
+                           reason="rule reason")
+
+
+rules = Rules()
 
 
 @pytest.fixture(scope="module")
 def ctx():
-    rb = load_rubric("system-design")
+    card = score_text(ANSWER, load_rubric("system-design"))
     return ProbeContext(
-        question="Design the ledger for a payments service.",
-        rubric=rb,
-        scorecard=score_text(ANSWER, rb),
-        turns=(("Design the ledger for a payments service.", ANSWER),),
-        asked=("How many payments a second at peak?",),
+        question=QUESTION, scorecard=card, transcripts=(Transcript.from_text(ANSWER),),
+        asked=(ProbeRecord(text="How many payments a second at peak?"),),
     )
 
 
@@ -54,8 +67,9 @@ def test_model_probe_is_used_and_prompt_carries_the_context(llm, ctx):
     for needle in ("Design the ledger", "Candidate: We put Redis", "failure_mode (Failure modes): 0 of 2-4, MISSING",
                    "How many payments a second at peak?", "Missing, most important first: clarifying_question"):
         assert needle in user
+    assert "Example probes for this question: " + RULE_PROBE in user  # the bank's probe for the top gap, unasked
     schema = server.requests[-1].body["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["feature"]["enum"] == [f.id for f in ctx.rubric.features]
+    assert schema["properties"]["feature"]["enum"] == list(ctx.scorecard.features)
 
 
 def test_first_sentence_arrives_before_the_reply_is_finished(llm, ctx):
@@ -98,8 +112,8 @@ def test_rules_answer_when_the_model_fails(llm, ctx, name, behaviour, reason):
     stream = writer.stream(ctx)
     assert list(stream.sentences()) == [RULE_PROBE]
     rec = stream.record
-    assert (rec.source, rec.text, rec.feature) == ("rules", RULE_PROBE, ctx.missing[0])
-    assert rec.reason.startswith(reason), rec.reason
+    assert (rec.source, rec.text, rec.feature) == ("rules", RULE_PROBE, ctx.scorecard.missing()[0])
+    assert rec.reason.startswith(reason) and rec.reason.endswith("; rule reason"), rec.reason
     # the interview goes on: the next turn uses the model again
     assert writer.write(ctx).source == "llm"
 
@@ -156,10 +170,10 @@ def test_key_not_in_session_or_logs(llm, ctx, caplog, tmp_path):
     turns = []
     for i in (1, 2):
         rec = writer.write(ctx)
-        turns.append(Turn(index=i, prompt=ctx.question, transcript=Transcript.from_text(ANSWER), scorecard=ctx.scorecard, probe=rec))
+        turns.append(Turn(index=i, prompt=ctx.question.text, transcript=Transcript.from_text(ANSWER), scorecard=ctx.scorecard, probe=rec))
     assert [t.probe.source for t in turns] == ["rules", "llm"]
     folder = new_session_dir(label="llm")
-    save_session(folder, Session(id=folder.name, created_at=now_iso(), rubric=ctx.rubric.id, turns=turns))
+    save_session(folder, Session(id=folder.name, created_at=now_iso(), rubric=ctx.scorecard.rubric, turns=turns))
     saved = (folder / "session.json").read_text()
     assert API_KEY not in saved and "http: HTTP 401" in saved
     assert [t.probe.source for t in load_session(folder).turns] == ["rules", "llm"]
@@ -172,7 +186,7 @@ FEEDBACK = "You chose Redis in front of the ledger for fast reads but never said
 def test_narrative_feedback(llm, ctx):
     server, client = llm
     server.script(Behaviour(content=json.dumps({"feedback": FEEDBACK, "priority": "Name two failure modes and their fixes."})))
-    n = write_feedback(client, ctx.scorecard, ctx.rubric, ANSWER, ctx.question)
+    n = write_feedback(client, ctx.scorecard, ANSWER, ctx.question.text)
     assert (n.source, n.text, n.priority) == ("llm", FEEDBACK, "Name two failure modes and their fixes.")
     user = server.requests[-1].body["messages"][1]["content"]
     assert ANSWER in user and "Design the ledger" in user
@@ -189,6 +203,34 @@ def test_narrative_feedback(llm, ctx):
 def test_feedback_falls_back_to_the_rule_lines(llm, ctx, behaviour, budget, reason):
     server, client = llm
     server.script(behaviour)
-    n = write_feedback(client, ctx.scorecard, ctx.rubric, ANSWER, budget_s=budget)
+    n = write_feedback(client, ctx.scorecard, ANSWER, budget_s=budget)
     assert n.source == "rules" and n.reason.startswith(reason)
     assert n.priority == ctx.scorecard.feedback[0] and n.text.startswith(ctx.scorecard.feedback[0])
+
+
+def test_the_real_rule_chooser_is_the_floor(llm):
+    from mockvoice.probes import RuleProbeWriter
+    from mockvoice.prompts import find_question
+
+    server, client = llm
+    q = find_question("url-shortener")
+    card = score_text("I would store the mappings in a key value store with a cache in front.", load_rubric(q.rubric))
+    context = ProbeContext(question=q, scorecard=card, transcripts=(Transcript.from_text("I would store ..."),))
+    server.script(Behaviour(mode="status", status=500))
+    writer = LLMProbeWriter(client)
+    assert isinstance(writer.fallback, RuleProbeWriter) and writer.speculative is writer.fallback
+    rec = writer.write(context)
+    expected = RuleProbeWriter().write(context)
+    assert (rec.source, rec.text, rec.feature, rec.family) == ("rules", expected.text, expected.feature, expected.family)
+    assert rec.reason == f"llm http: HTTP 500 from {client.config.host}: {{\"error\": {{\"message\": \"scripted 500\"}}}}; {expected.reason}"
+
+
+def test_nothing_left_to_ask_means_no_probe(llm, ctx):
+    class Exhausted:
+        def write(self, ctx):
+            return None
+
+    server, client = llm
+    server.script(Behaviour(mode="status", status=500))
+    stream = LLMProbeWriter(client, Exhausted()).stream(ctx)
+    assert list(stream.sentences()) == [] and stream.record is None
