@@ -10,9 +10,10 @@ from ..api import transcribe_for_rubric
 from ..errors import InputFileError
 from ..render import render_scorecard
 from ..rubric import load_rubric
+from ..scorecard import Scorecard
 from ..scoring import score_transcript
 from ..transcript import Transcript
-from .app import app, console
+from .app import app, console, err_console
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -36,6 +37,8 @@ def score(
     rubric: str = typer.Option(None, "--rubric", "-r", help="A bundled rubric (system-design, debugging, behavioral) or a rubric file."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio: tiny.en (bundled), a name, or a folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
+    llm_url: str = typer.Option(None, "--llm-url", help="An OpenAI-compatible server (e.g. http://localhost:11434/v1) for narrative feedback; off by default ($MOCKVOICE_LLM_URL)."),
+    llm_model: str = typer.Option(None, "--llm-model", help="The model on that server, e.g. llama3.2 ($MOCKVOICE_LLM_MODEL)."),
 ) -> None:
     """Score an answer: clarifying questions, trade-offs, failure modes, scale, monitoring, delivery."""
     rb = load_rubric(rubric)
@@ -48,3 +51,25 @@ def score(
         console.print_json(card.model_dump_json())
     else:
         render_scorecard(card, console, title=f"{path.name} · {rb.name}")
+        print_narrative(card, transcript, llm_url, llm_model)
+
+
+def print_narrative(card: Scorecard, transcript: Transcript, llm_url: str | None, llm_model: str | None) -> None:
+    """Narrative feedback from the language model, when one is configured (else nothing is sent anywhere)."""
+    from rich.markup import escape
+
+    from ..llm import ChatClient, resolve_config, write_feedback
+
+    config = resolve_config(llm_url, llm_model)
+    if config is None:
+        return
+    err_console.print(config.describe(), style="dim", highlight=False)
+    with ChatClient(config) as client:
+        n = write_feedback(client, card, transcript.text)
+    if n.source == "llm":
+        who = escape(config.model or "model")
+        console.print(f"[bold]Feedback[/] ({who}): {escape(n.text)}", highlight=False, soft_wrap=True)
+        console.print(f"[bold]Practise next:[/] {escape(n.priority)}", highlight=False, soft_wrap=True)
+    else:
+        err_console.print(f"No narrative feedback ({escape(n.reason)}); the scorecard above stands.", style="yellow",
+                          highlight=False, soft_wrap=True)
