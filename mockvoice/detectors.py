@@ -57,24 +57,24 @@ _SUBJ = (r"(?:we|you|they|i|it|the|a|an|users?|customers?|this|that|these|those|
          r"people|clients?|messages?|links?|data|files?|drivers?|riders?|someone|most|requests?|reads?|writes?|"
          r"traffic|latency|orders?|payments?|notifications?)")
 _WH = (r"(?:what(?:'s| is| are| was| were| does| do| did| kind| sort| type| level| happens| about| percentage| ratio| share| part| scale| volume| size| if)|"
-       r"which|who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
+       r"which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)|who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
        r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|important|far|soon|quickly|stale|accurate|exact|"
        r"old|bad|widespread|critical|sensitive|consistent|available|reliable|durable)|how's|roughly how|about how|approximately how)")
 _INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|have|must|may|isn't|aren't|don't|doesn't)\s" + _SUBJ)
 _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want to (?:check|know|understand|clarify|confirm|ask)|"
           r"i'm curious|i wonder|i was wondering|let me (?:ask|clarify|check whether|confirm)|"
           r"one thing i (?:want|wanted|need) to (?:check|know|ask|clarify)|(?:could|can) you tell me|can i ask|may i ask|"
-          r"i need to know|it would help to know|do you know)")
+          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|i'd want to know|i'm wondering)")
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
-_QSTART = re.compile(_LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r"|" + _EMBED + r")\b"
-                     r"|(?:^|[.,?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)\w+ \w+")
+_QSTART = re.compile(_LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
+                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+")
 _CHECK_IN = _rx(
     r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer", r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
     r"(?:should|shall|can|may|could) i (?:go|keep|continue|dive|move|talk|draw|start|think|use|take|focus|cover|skip|elaborate|explain|walk|jump|get)",
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
     r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
     r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
-    r"level of detail", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"level of detail", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
 )
 _EMPLOYER = _rx(
@@ -84,7 +84,7 @@ _EMPLOYER = _rx(
     r"what's it like",
 )
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
-_SELF = re.compile(r"\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
+_SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
 _WHY = re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b")
 _SCOPE = _rx(
     r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy", r"latency",
@@ -149,7 +149,8 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
 
 
 _TAIL_ANSWER = re.compile(r"^(?:.*? )?(?:well|because|of course|the answer is|basically|obviously|it's|it is|it just|they just|we need (?:a|an) |"
-                          r"we (?:can|could|use|put|just|store|retry|fail over|fall back|queue|serve|return|add|cache|shard|send|route|switch|'d|'ll|will)|in redis|simple)\b")
+                          r"we (?:can|could|use|put|just|store|retry|fail over|fall back|queue|serve|return|add|cache|shard|send|route|switch|'d|'ll|will)|in redis|simple|"
+                          r"not (?:at|really|yet|for now|now|with)|no ,|yes ,|nope|probably not|i think so|i don't think)\b")
 
 
 def _rhetorical_tail(rest: str) -> bool:
@@ -169,7 +170,9 @@ _TRADE_EXPLICIT = _rx(
     r"pros and cons", r"costs? us", r"the bad (?:thing|part|news)", r"the nice (?:thing|part) .{0,30} the (?:bad|downside)",
     r"(?:i'd|i would|we'd|we) (?:rather|prefer) .{0,60} than", r"more moving parts", r"lock(?:s|ed)? us in(?:to)?",
     r"the price we pay", r"what we lose", r"(?:adds?|adding) (?:\w+ ){0,2}(?:complexity|latency|overhead|headaches?|cost|risk|moving parts|a hop|a network hop|delay|a failure point)",
-    r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)",
+    r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)", r"(?:but|though|although|while) (?:we|you) (?:lose|give up|pay|sacrifice|can't|cannot|need to|have to)",
+    r"premature", r"overkill", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
+    r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
 )
 _CONTRAST = _rx(r"but", r"even though", r"although", r"though", r"while", r"rather than", r"instead of", r"over", r"whereas", r"compared (?:to|with)", r"or")
 _EVAL = _rx(
@@ -179,13 +182,16 @@ _EVAL = _rx(
     r"maintenance", r"learn", r"bandwidth", r"accura\w+", r"exact", r"approximate", r"detail", r"precis\w+", r"wastes?",
     r"efficient", r"round trip", r"sticky", r"lock\w*", r"moving parts", r"work", r"invalidation", r"headaches?", r"bursts?",
     r"delay", r"round ?trips?", r"joins?", r"transactions?", r"fail\w*", r"overkill", r"data loss", r"hot", r"conflicts?",
-    r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*",
+    r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*", r"everywhere", r"one ?way", r"holds", r"hurts?", r"cold starts?",
+    r"old", r"out of date", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
+    r"resilien\w+", r"durab\w+", r"robust", r"wasteful", r"bottlenecks?", r"downtime", r"infrastructure",
 )
 _REASON = _rx(r"because", r"since", r"so", r"means", r"which", r"given", r"as")
 _EMPTY_TRADE = _rx(
     r"there (?:are|is|will be) (?:always |some |of course |obviously )?(?:tradeoffs?|pros and cons)", r"everything (?:is|has) (?:a )?tradeoffs?",
     r"it depends", r"think about the tradeoffs?", r"(?:handles?|covers?) (?:most of )?(?:them|the tradeoffs)", r"tradeoffs? of course",
-    r"every (?:\w+ )?(?:has|is) (?:a )?tradeoffs?", r"with every \w+", r"tradeoffs with",
+    r"every (?:\w+ )?(?:has|is) (?:a )?tradeoffs?", r"with every \w+", r"tradeoffs with", r"(?:has|have) (?:its |their )?pros and cons",
+    r"like any (?:design|system|choice)",
 )
 _NAMEDROP = _rx(
     r"industry standard", r"best practice", r"everyone uses", r"everybody uses", r"what everyone", r"web scale", r"(?:netflix|uber|google|facebook|amazon) uses",
@@ -211,7 +217,8 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     return Analysis(tuple(hits), tuple(misses))
 
 
-_BENEFIT = _rx(r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds")
+_BENEFIT = _rx(r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
+               r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)")
 _DECIDE = _rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)")
 
 
@@ -220,7 +227,7 @@ def _weighs(t: str) -> str | None:
     for c in _CONTRAST.finditer(t):
         word = c.group(0)
         before, after = t[: c.start()], t[c.end():]
-        ev_before, ev_after = _EVAL.search(before) or _BENEFIT.search(before), _EVAL.search(after)
+        ev_before, ev_after = _EVAL.search(before) or _BENEFIT.search(before), _EVAL.search(after) or _BENEFIT.search(after)
         if word == "or":  # "A which is X or B which is Y": two options, each with a property
             if ev_before and ev_after and _REASON.search(t) and len(_EVAL.findall(t)) >= 2:
                 return f"weighs '{ev_before.group(0)}' against '{ev_after.group(0)}'"
@@ -239,7 +246,7 @@ def _weighs(t: str) -> str | None:
 # --- failure modes --------------------------------------------------------------------
 # a failure event: something concrete that breaks
 _FAILURE = _rx(
-    r"(?:goes|go|is|are|went|was|were|being) down(?! to| from| by| the)", r"fail(?:s|ed|ing)?(?! (?:requests?|calls?|responses?|rates?|over|open|closed|jobs? count))",
+    r"(?:goes|go|is|are|went|was|were|being) down(?! to| from| by| the| through| into| in| a | our| and up| the stack)", r"fail(?:s|ed|ing)?(?! (?:requests?|calls?|responses?|rates?|over|open|closed|jobs? count))",
     r"crash(?:es|ed|ing)?", r"dies", r"died", r"outages?", r"timeout(?! (?:of|is set|value))", r"timing out", r"timed out", r"times out",
     r"fall(?:s|ing)? (?:behind|over)", r"fell behind", r"unreachable", r"unavailable", r"overload\w*", r"exhaust\w*", r"(?:memory )?leaks?",
     r"corrupt\w*", r"data loss", r"lose (?:data|writes|messages|events|\w+ of data|the (?:data|writes|messages))", r"lost (?:data|writes|about|an hour|messages|events)",
@@ -248,7 +255,8 @@ _FAILURE = _rx(
     r"network partitions?", r"partition(?:s|ed)? (?:the network|between)", r"backs? up", r"backed up", r"piles? up", r"single points? of failure",
     r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
     r"clock skew", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
-    r"when a node fails", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
+    r"when a node fails", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
+    r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
 )
 # handling that only makes sense against a failure
@@ -256,16 +264,20 @@ _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
+    r"restore from", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
-_NEGATED = re.compile(r"\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b")
+_NEGATED = re.compile(r"\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
+                      r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
+                      r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
 _DENIAL = _rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
     r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself",
     r"happen all the time", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
+    r"nothing(?:'s| is)? (?:can |will |going to )?(?:go down|go wrong|fail|break)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
+    r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
     r"nothing (?:can|will) go wrong", r"so it's fine", r"so that's fine", r"won't go down",
 )
 
@@ -287,6 +299,8 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
             continue
         if f is None and (_TRADE_EXPLICIT.search(t) or _weighs(t)):
             continue
+        if h is None and _OP.search(t) and len(_quantities(t)) >= 2:  # sizing the impact is a scale estimate
+            continue
         hits.append(Hit(i, (f or h).group(0)))
     return Analysis(tuple(hits), tuple(misses))
 
@@ -296,7 +310,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=(?:kb|mb|gb|tb|pb|ms|x|k)\b)")
 _NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year|in|since|around|by) " + _NUM + r"\b(?! (?:percent|users|requests|servers|\w+ per))|\b(?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
 _OP = re.compile(
-    r"\b(?:times|x|multiplied by|divided by|over|per|each|at|every|of)\b.{0,40}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
+    r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
     r"equals|becomes|works out|call it|or|about|roughly|around|to)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
     r"\b(?:percent|percentage) of\b|" + _NUM + r" (?:\w+ ){0,4}(?:each|apiece|per \w+)\b.{0,60}?" + _NUM + r"|"
     r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
@@ -335,12 +349,16 @@ _MON = _rx(
     r"pagerduty", r"cloudwatch", r"splunk", r"honeycomb", r"opentelemetry", r"kibana", r"(?:the|our|its|their|error|access|application|service) logs",
     r"logs for", r"(?:look|looking|check|checking|read|reading|grep|pull|dig) (?:at |through |up |into )?(?:the )?(?:logs|graph|graphs|latency|error rate)",
     r"(?:track|tracked|tracking|watch|watched|measure|measured|measuring|graph|chart|emit) (?:the |our |a |its )?(?:\w+ ){0,3}(?:latency|lag|rate|rates|throughput|usage|errors?|failures?|time|duration|count|ratio|saturation|load)",
-    r"error rates?", r"roll(?:ing)? out to \d", r"latency graph", r"memory graph", r"usage graph",
+    r"error rates?", r"roll(?:ing)? out to \d", r"instrument\w*", r"histograms?", r"telemetry", r"structured logs?", r"logs? with",
+    r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
 )
 _MON_NOT = _rx(
-    r"metric system", r"(?:customer|user|admin|their) dashboard", r"\d+ metrics",
+    r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
+    r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
+    r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
-    r"write ahead log", r"log in", r"log structured", r"the monitor",
+    r"write ahead log", r"log in", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
+    r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
 )
 
 
