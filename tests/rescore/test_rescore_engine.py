@@ -1,0 +1,146 @@
+"""Re-scoring a folder of sessions: good ones done, broken ones reported, versions added, nothing original touched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mockvoice.versions import SCORES_DIR
+
+
+def _broken_copies(root: Path) -> dict[str, str]:
+    """Damage copies of a good session in every way the issue names; returns folder -> expected reason."""
+    good = root / "s000000"
+    expect = {}
+
+    def copy(name: str) -> Path:
+        dst = root / name
+        shutil.copytree(good, dst)
+        return dst
+
+    d = copy("truncated")
+    text = (d / "session.json").read_text()
+    (d / "session.json").write_text(text[: len(text) // 2])
+    expect["truncated"] = "corrupt JSON"
+    d = copy("missing-audio")
+    (d / "turn-01.wav").unlink()
+    expect["missing-audio"] = "turn-01.wav is missing"
+    d = copy("schema-99")
+    data = json.loads((d / "session.json").read_text())
+    data["schema_version"] = 99
+    (d / "session.json").write_text(json.dumps(data))
+    expect["schema-99"] = "schema version 99"
+    d = copy("not-utf8")
+    (d / "session.json").write_bytes(b"\xff\xfe\x00garbage\x9c")
+    expect["not-utf8"] = "cannot read it"
+    d = copy("session-json-is-a-folder")
+    (d / "session.json").unlink()
+    (d / "session.json").mkdir()
+    expect["session-json-is-a-folder"] = "no session.json"
+    d = copy("bad-schema")
+    data = json.loads((d / "session.json").read_text())
+    del data["turns"][0]["transcript"]
+    (d / "session.json").write_text(json.dumps(data))
+    expect["bad-schema"] = "invalid session at turns.0.transcript"
+    d = root / "foreign-files"
+    d.mkdir()
+    (d / "notes.txt").write_text("not a session")
+    expect["foreign-files"] = "no session.json"
+    d = root / "foreign-json"
+    d.mkdir()
+    (d / "session.json").write_text(json.dumps({"app": "something else", "turns": 3}))
+    expect["foreign-json"] = "schema version None"
+    (root / ".trash").mkdir()  # hidden folders are not sessions and are not reported
+    return expect
+
+
+def test_mixed_folder_good_done_broken_reported_and_second_run_skips(bench, cli, hashes, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 6)
+    expect = _broken_copies(root)
+    before = hashes(root)
+    assert len(before) >= 6 * 2 + 2  # session.json and WAVs of the good and broken copies
+    out = tmp_path / "out.json"
+
+    res = cli("rescore", root, "--workers", "2", "--json", out)
+    assert res.code == 1, res.err
+    report = json.loads(out.read_text())
+    assert report["counts"]["rescored"] == 6
+    assert report["counts"]["failed"] == len(expect)
+    reasons = {Path(s["path"]).name: s["reason"] for s in report["sessions"] if s["status"] == "failed"}
+    for name, words in expect.items():
+        assert words in reasons[name], (name, reasons[name])
+        assert name in res.err  # each failure is reported with its folder
+    assert "re-scored 6, skipped 0, failed 8" in res.out
+    for i in range(6):
+        assert len(list((root / f"s{i:06d}" / SCORES_DIR).glob("*.json"))) == 1
+    assert hashes(root) == before  # nothing recorded was modified
+
+    res = cli("rescore", root, "--workers", "2", "--json", out)
+    assert res.code == 1
+    assert json.loads(out.read_text())["counts"] | {} == {
+        "rescored": 0, "skipped": 6, "failed": 8, "filtered": 0, "would": 0, "stopped": 0}
+
+    # repairing a session is noticed by the index: only that one is scored
+    shutil.rmtree(root / "truncated")
+    shutil.copytree(root / "s000001", root / "truncated", ignore=shutil.ignore_patterns(SCORES_DIR))
+    res = cli("rescore", root, "--workers", "1", "--json", out)
+    counts = json.loads(out.read_text())["counts"]
+    assert (counts["rescored"], counts["skipped"], counts["failed"]) == (1, 6, 7)
+
+
+def test_changed_rubric_adds_a_version_and_keeps_the_old(bench, cli, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 3)
+    assert cli("rescore", root, "--workers", "1").code == 0
+    first = {p: p.read_bytes() for p in root.glob(f"*/{SCORES_DIR}/*.json")}
+    assert len(first) == 3
+    rubric = bench.changed_rubric(tmp_path / "system-design-v2.yaml")
+
+    res = cli("rescore", root, "--rubric", rubric, "--workers", "2")
+    assert res.code == 0, res.err
+    assert "re-scored 3, skipped 0" in res.out
+    for folder in root.glob("s*"):
+        names = sorted(p.name for p in (folder / SCORES_DIR).glob("*.json"))
+        assert len(names) == 2 and all(n.startswith("system-design-") for n in names)
+    assert all(p.read_bytes() == b for p, b in first.items())  # the old versions are untouched
+    new = [p for p in root.glob(f"*/{SCORES_DIR}/*.json") if p not in first]
+    data = json.loads(new[0].read_text())
+    assert data["rubric"] == "system-design" and not any(data["rubric_hash"] in p.name for p in first)
+    assert len(data["turns"]) >= 1 and data["turns"][0]["rubric_hash"] == data["rubric_hash"]
+    assert "re-scored 0, skipped 3" in cli("rescore", root, "--rubric", rubric).out
+
+
+def test_dry_run_since_and_exports(bench, cli, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 3)  # created 2026-01-01 00:00, 00:37, 01:14 UTC
+    res = cli("rescore", root, "--dry-run", "--workers", "1")
+    assert res.code == 0 and "would re-score 3" in res.out
+    assert not list(root.glob(f"*/{SCORES_DIR}"))
+
+    csv_path = tmp_path / "out.csv"
+    res = cli("rescore", root, "--since", "2026-01-01T01:00:00", "--csv", csv_path, "--workers", "1")
+    assert res.code == 0, res.err
+    assert "re-scored 1" in res.out and "outside --since 2" in res.out
+    lines = csv_path.read_text().splitlines()
+    assert lines[0] == "path,status,version,before,after,delta,reason" and len(lines) == 4
+    assert sorted(line.split(",")[1] for line in lines[1:]) == ["filtered", "filtered", "rescored"]
+
+
+def test_a_single_session_folder_and_bad_arguments(bench, cli, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 2)
+    res = cli("rescore", root / "s000001")
+    assert res.code == 0 and "re-scored 1" in res.out
+    assert not (root / "s000000" / SCORES_DIR).exists()
+    res = cli("rescore", tmp_path / "nowhere")
+    assert res.code == 2 and "SessionError" in res.err and "Traceback" not in res.err
+    res = cli("rescore", root, "--rubric", "nope")
+    assert res.code == 2 and "unknown rubric" in res.err
+    res = cli("rescore", root, "--retranscribe")
+    assert res.code == 2 and "--model" in res.err
+    res = cli("rescore", root, "--since", "yesterday-ish")
+    assert res.code == 2 and "YYYY-MM-DD" in res.err
