@@ -67,6 +67,8 @@ class Turn(BaseModel):
     scorecard: Scorecard | None = None
     probe: ProbeRecord | None = None
     timings: dict[str, float | None] = Field(default_factory=dict)
+    status: Literal["recording", "complete", "interrupted", "skipped"] | None = None
+    end_reason: str | None = None
 
 
 class Session(BaseModel):
@@ -86,6 +88,8 @@ class Session(BaseModel):
     model: str | None = None
     turns: list[Turn] = Field(default_factory=list)
     wrap_up: str | None = None
+    wrap_up_audio: str | None = None
+    settings: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
     scorecard: Scorecard | None = None
 
     @property
@@ -166,8 +170,22 @@ def load_session(folder: str | os.PathLike) -> Session:
     if version != SCHEMA_VERSION:
         raise SessionError(f"{path}: schema version {version!r} is not supported (this mockvoice reads {SCHEMA_VERSION})")
     try:
-        return Session.model_validate(raw)
+        session = Session.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err.get("loc", ()))
         raise SessionError(f"{path}: invalid session at {loc or 'top level'}: {err.get('msg')}") from exc
+    _repair_audio(folder, session)
+    return session
+
+
+def _repair_audio(folder: Path, session: Session) -> None:
+    """Fix the header of any answer WAV whose recorder died mid-write (the audio itself is kept)."""
+    from .wavstream import repair_wav
+
+    for turn in session.turns:
+        if turn.audio and (folder / turn.audio).is_file():
+            try:
+                repair_wav(folder / turn.audio)
+            except OSError:
+                pass  # a read-only copy: readers still get every sample the header covers

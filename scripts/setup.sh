@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up mockvoice from a fresh clone, then run the main job on the bundled default.
-#   scripts/setup.sh            system packages where missing, .venv/, the package + test extras, then the demo
+#   scripts/setup.sh            system packages where missing, .venv/, the package + test extras, then the demo interview
 #   scripts/setup.sh --no-run   the same without the demo (used by scripts/test.sh)
 # Idempotent: a second run installs nothing and only re-runs the main job.
 set -euo pipefail
@@ -53,6 +53,6 @@ fi
 
 # 4. The main job on the bundled default.
 if [ "$run_main" = 1 ]; then
-  say "ready. Running the main job: scoring the bundled sample answer"
-  exec .venv/bin/mockvoice score mockvoice/samples/url-shortener-answer.flac
+  say "ready. Running the main job: a scripted two-answer mock interview (mockvoice demo)"
+  exec .venv/bin/mockvoice demo
 fi

@@ -1,0 +1,260 @@
+"""The interview loop: ask -> listen (VAD, patient endpointing, transcribe as it goes) -> score -> probe -> speak -> store.
+
+One `Interviewer` runs one session. Devices and models come in as protocols (Microphone,
+Speaker, Transcriber, ProbeWriter). session.json is saved atomically when the session
+starts, when each answer starts recording, and after each turn, so a crash or Ctrl-C
+leaves a loadable session. The reply to each answer is rendered ahead while the candidate
+is still speaking (the probe the answer so far would get), so most turns only pay for
+scoring and the first audio block once the candidate stops.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .audio import AudioClip, write_wav
+from .endpointing import EndpointConfig, StreamingVad
+from .errors import MockvoiceError
+from .listener import Heard, TurnListener, merge_chunks
+from .microphone import Block, Microphone
+from .player import Playback, Speaker, trim_leading_silence
+from .probes import ProbeContext, ProbeWriter, RuleProbeWriter, wrap_up_text
+from .prompts import Question
+from .rubric import Rubric
+from .scorecard import Scorecard
+from .scoring import score_transcript
+from .session import ProbeRecord, Session, Turn, now_iso, save_session
+from .speech import synthesize
+from .transcriber import Transcriber
+from .transcript import Transcript
+
+__all__ = ["PracticeOptions", "Interviewer", "SpeechCache"]
+
+Report = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class PracticeOptions:
+    """How one practice session runs."""
+
+    turns: int = 3
+    barge_in: bool = False
+    endpoint: EndpointConfig = field(default_factory=EndpointConfig)
+    source: str = "practice"
+    echo_tail_s: float = 0.15  # mic audio this long after playback is dropped too (room echo)
+    barge_in_s: float = 0.3  # voiced speech this long during playback interrupts it
+
+
+class SpeechCache:
+    """Text -> rendered speech, rendered on a background thread so replies can be ready before they are needed."""
+
+    def __init__(self):
+        self._pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+        self._items: dict[str, cf.Future] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _render(text: str) -> AudioClip:
+        clip = synthesize(text)
+        return AudioClip(samples=trim_leading_silence(clip.samples), source="tts")
+
+    def prerender(self, text: str) -> None:
+        with self._lock:
+            if text not in self._items:
+                self._items[text] = self._pool.submit(self._render, text)
+
+    def get(self, text: str) -> AudioClip:
+        self.prerender(text)
+        return self._items[text].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Interviewer:
+    """Runs a spoken interview on one question and records it into a session folder."""
+
+    def __init__(self, question: Question, rubric: Rubric, mic: Microphone, speaker: Speaker, transcriber: Transcriber,
+                 folder: Path, options: PracticeOptions | None = None, probe_writer: ProbeWriter | None = None,
+                 poll_key: Callable[[], str | None] = lambda: None, report: Report = lambda kind, text: None):
+        self.q, self.rubric, self.mic, self.speaker, self.transcriber = question, rubric, mic, speaker, transcriber
+        self.folder, self.opts = Path(folder), options or PracticeOptions()
+        self.writer = probe_writer or RuleProbeWriter()
+        self.poll_key, self.report = poll_key, report
+        self.tts = SpeechCache()
+        self.vad = StreamingVad()
+        self.transcripts: list[Transcript] = []
+        self.asked: list[ProbeRecord] = []
+        self.skipped: list[str] = []
+        self.hotwords = tuple(rubric.vocabulary)
+        self.session = Session(
+            id=self.folder.name, created_at=now_iso(), source=self.opts.source, status="recording", question_id=question.id,
+            question=question.text, rubric=rubric.id, rubric_hash=rubric.content_hash,
+            model=getattr(transcriber, "model_name", None),
+            settings={**self.opts.endpoint.as_dict(), "turns": self.opts.turns, "barge_in": self.opts.barge_in},
+        )
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _save(self) -> None:
+        save_session(self.folder, self.session)
+
+    def _combined(self, extra: Transcript | None = None) -> Transcript:
+        parts = self.transcripts + ([extra] if extra is not None else [])
+        chunks, offset = [], 0.0
+        for t in parts:
+            chunks.append((offset, t))
+            offset += t.duration or 0.0
+        return merge_chunks(chunks, offset)
+
+    def _next_text(self, card: Scorecard, last: bool) -> tuple[str, ProbeRecord | None]:
+        if not last:
+            ctx = ProbeContext(self.q, card, tuple(self.transcripts), tuple(self.asked), tuple(self.skipped))
+            probe = self.writer.write(ctx)
+            if probe is not None:
+                return probe.text, probe
+        return wrap_up_text(card, self.rubric), None
+
+    def _prerender_for(self, last: bool) -> Callable[[Transcript], None]:
+        def on_partial(so_far: Transcript) -> None:
+            try:
+                card = score_transcript(self._combined(so_far), self.rubric)
+                self.tts.prerender(self._next_text(card, last)[0])
+            except MockvoiceError:
+                pass  # a guess failed; the real reply is rendered when needed
+
+        return on_partial
+
+    def _speak(self, clip: AudioClip, interruptible: bool) -> tuple[Playback, list[Block]]:
+        """Play a clip and wait for it to finish."""
+        return self._await(self.speaker.play(clip), interruptible)
+
+    def _await(self, pb: Playback, interruptible: bool) -> tuple[Playback, list[Block]]:
+        """Wait for playback; mic audio meanwhile is dropped, or (barge-in) speech interrupts it."""
+        preroll: list[Block] = []
+        run = 0.0
+        self.vad.reset()
+        while not pb.done.is_set():
+            key = self.poll_key()
+            if key == "q":
+                self.speaker.stop()
+                raise _Quit()
+            if key in ("enter", "s") and interruptible:
+                self.speaker.stop()
+                break
+            block = self.mic.read(timeout=0.05)
+            if block is None or not self.opts.barge_in:
+                continue
+            preroll = (preroll + [block])[-24:]
+            run = run + block.samples.size / 16000 if self.vad(block.samples[:512]) >= 0.5 else 0.0
+            if run >= self.opts.barge_in_s:
+                self.speaker.stop()
+                self.report("barge_in", "you interrupted; listening")
+                return pb, preroll
+        if not self.opts.barge_in:
+            time.sleep(self.opts.echo_tail_s)
+        return pb, []
+
+    # --- the loop -----------------------------------------------------------------------------
+    def run(self) -> Session:
+        """Run the whole interview; on Ctrl-C, quit or a device error the session is saved as interrupted."""
+        self._save()
+        listener: TurnListener | None = None
+        try:
+            self.mic.start()
+            prompt, kind = self.q.text, "question"
+            clip = self.tts.get(prompt)
+            self.report("question", prompt)
+            _, preroll = self._speak(clip, interruptible=False)
+            for i in range(1, self.opts.turns + 1):
+                last = i == self.opts.turns
+                write_wav(self.folder / f"prompt-{i:02d}.wav", clip.samples)
+                turn = Turn(index=i, prompt=prompt, prompt_kind=kind, prompt_audio=f"prompt-{i:02d}.wav",
+                            audio=f"turn-{i:02d}.wav", transcript=Transcript(text=""), status="recording")
+                self.session.turns.append(turn)
+                self._save()
+                self.mic.resume()
+                listener = TurnListener(self.mic, self.transcriber, self.folder / turn.audio, self.hotwords,
+                                        self.opts.endpoint, self._prerender_for(last), self.vad)
+                self.report("listening", f"answer {i} of {self.opts.turns}: speak; Enter ends your answer")
+                heard = listener.run(self.poll_key, preroll)
+                while heard.key in ("r", "s"):
+                    if heard.key == "s" and kind == "probe":
+                        self.skipped.append(prompt)
+                        card = score_transcript(self._combined(listener.transcript_so_far()), self.rubric)
+                        prompt, probe = self._next_text(card, last=False)
+                        turn = turn.model_copy(update={"prompt": prompt})
+                        self.session.turns[-1] = turn
+                        clip = self.tts.get(prompt)
+                        self.report("probe", prompt)
+                    else:
+                        self.report("repeat", prompt)
+                    self._speak(clip, interruptible=True)
+                    self.mic.resume()
+                    heard = listener.run(self.poll_key)
+                if heard.key == "q":
+                    transcript = listener.finish()
+                    listener = None
+                    self._finish_turn(turn, transcript, heard, None, None, interrupted=True)
+                    raise _Quit()
+                transcript = listener.finish()
+                listener = None
+                self.transcripts.append(transcript)
+                self.report("heard", transcript.text or "(nothing heard)")
+                card = score_transcript(self._combined(), self.rubric)
+                prompt, probe = self._next_text(card, last)
+                clip = self.tts.get(prompt)
+                pb = self.speaker.play(clip)
+                pb.started.wait(5)
+                self._finish_turn(turn, transcript, heard, pb, probe)
+                self.session.scorecard = card
+                if probe is None:
+                    self.session.wrap_up, self.session.wrap_up_audio = prompt, "wrap-up.wav"
+                    write_wav(self.folder / "wrap-up.wav", clip.samples)
+                self._save()
+                self.report("probe" if probe else "wrap_up", prompt)
+                if probe is not None:
+                    self.asked.append(probe)
+                kind = "probe"
+                _, preroll = self._await(pb, interruptible=True)
+                if probe is None:
+                    break
+            self.session.status = "complete"
+        except (_Quit, KeyboardInterrupt, MockvoiceError) as exc:
+            if listener is not None:
+                listener.abort()
+                if self.session.turns and self.session.turns[-1].status == "recording":
+                    self.session.turns[-1] = self.session.turns[-1].model_copy(update={"status": "interrupted"})
+            self.session.status = "interrupted"
+            if self.transcripts and self.session.scorecard is None:
+                self.session.scorecard = score_transcript(self._combined(), self.rubric)
+            self._save()
+            if not isinstance(exc, _Quit):
+                raise
+        finally:
+            self.tts.close()
+            self.speaker.stop()
+        self._save()
+        return self.session
+
+    def _finish_turn(self, turn: Turn, transcript: Transcript, heard: Heard, pb: Playback | None,
+                     probe: ProbeRecord | None, interrupted: bool = False) -> None:
+        timings: dict[str, float | None] = {"answer_s": round(transcript.duration or 0.0, 3)}
+        if pb is not None and pb.first_sample_at is not None:
+            timings["response_latency_ms"] = round((pb.first_sample_at - heard.declared_at) * 1000, 1)
+            timings["voice_to_voice_ms"] = (
+                round((pb.first_sample_at - heard.last_voice_at) * 1000, 1) if heard.last_voice_at else None
+            )
+        card = score_transcript(transcript, self.rubric) if not transcript.is_empty else None
+        self.session.turns[-1] = turn.model_copy(update={
+            "transcript": transcript, "scorecard": card, "probe": probe, "timings": timings,
+            "status": "interrupted" if interrupted else "complete", "end_reason": heard.end.reason,
+        })
+
+
+class _Quit(Exception):
+    """The candidate pressed q: stop and save."""

@@ -1,0 +1,176 @@
+"""Listening to one answer: microphone blocks -> WAV on disk, VAD, patient endpointing, and transcription as it goes.
+
+While the candidate speaks, every pause of `chunk_pause_s` closes a chunk of audio that a
+worker thread transcribes at once, so when the turn ends only the last few words (if any)
+are left to decode. The audio is streamed to a WAV file whose header is valid after each
+flush. Keys (Enter, r, s, q) come in through a `poll_key` callable and end `run()` early.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, AudioClip
+from .endpointing import FRAME, EndDecision, EndpointConfig, Endpointer, StreamingVad
+from .microphone import Block, Microphone
+from .transcriber import Transcriber
+from .transcript import Segment, Transcript, Word
+from .wavstream import StreamingWav
+
+__all__ = ["TurnListener", "Heard", "merge_chunks", "shift_transcript"]
+
+FORCE_CHUNK_S = 25.0
+
+
+@dataclass(frozen=True)
+class Heard:
+    """How a listening stretch ended: the decision, when it was declared, and the last voiced moment."""
+
+    end: EndDecision
+    declared_at: float  # time.monotonic when the turn was declared over
+    last_voice_at: float | None  # time.monotonic capture time of the end of the last voiced frame
+    key: str | None = None
+
+
+def shift_transcript(t: Transcript, offset: float) -> tuple[Segment, ...]:
+    """The transcript's segments moved `offset` seconds later (a chunk placed in the whole answer)."""
+    def sh(x: float | None) -> float | None:
+        return None if x is None else round(x + offset, 3)
+
+    return tuple(
+        Segment(text=s.text, start=sh(s.start), end=sh(s.end),
+                words=tuple(Word(text=w.text, start=sh(w.start), end=sh(w.end), probability=w.probability) for w in s.words))
+        for s in t.segments
+    )
+
+
+def merge_chunks(chunks: list[tuple[float, Transcript]], duration: float, model: str | None = None) -> Transcript:
+    """One transcript from chunk transcripts and their start offsets (seconds)."""
+    segments: list[Segment] = []
+    for offset, t in chunks:
+        segments.extend(shift_transcript(t, offset))
+        model = model or t.model
+    return Transcript(text=" ".join(s.text for s in segments), segments=tuple(segments), duration=round(duration, 3), model=model)
+
+
+class TurnListener:
+    """Listens to one answer across one or more `run()` calls (a repeat of the question pauses it)."""
+
+    def __init__(self, mic: Microphone, transcriber: Transcriber, wav_path: Path, hotwords: tuple[str, ...] = (),
+                 config: EndpointConfig | None = None, on_partial: Callable[[Transcript], None] | None = None,
+                 vad: StreamingVad | None = None, executor: cf.Executor | None = None):
+        self.mic = mic
+        self.transcriber = transcriber
+        self.hotwords = hotwords
+        self.config = config or EndpointConfig()
+        self.endpointer = Endpointer(self.config)
+        self.vad = vad or StreamingVad()
+        self.vad.reset()
+        self.on_partial = on_partial
+        self.wav = StreamingWav(wav_path)
+        self._pool = executor or cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
+        self._own_pool = executor is None
+        self._samples: list[np.ndarray] = []
+        self._n = 0  # samples heard so far
+        self._residual = np.zeros(0, dtype=np.float32)
+        self._residual_at = 0.0
+        self._commit = 0  # sample index where the next chunk starts
+        self._voiced_since_commit = False
+        self._chunks: list[tuple[float, cf.Future]] = []
+        self._reported = 0
+        self.last_voice_at: float | None = None
+
+    # --- chunked transcription -------------------------------------------------------------
+    def _audio(self, start: int, end: int) -> np.ndarray:
+        return np.concatenate(self._samples)[start:end] if self._samples else np.zeros(0, dtype=np.float32)
+
+    def _submit(self, end: int) -> None:
+        clip = AudioClip(samples=self._audio(self._commit, end).copy(), source="microphone")
+        offset = self._commit / SAMPLE_RATE
+        self._chunks.append((offset, self._pool.submit(self.transcriber.transcribe, clip, self.hotwords)))
+        self._commit, self._voiced_since_commit = end, False
+
+    def _done_chunks(self) -> list[tuple[float, Transcript]]:
+        out = []
+        for offset, fut in self._chunks:
+            if not fut.done():
+                break
+            out.append((offset, fut.result()))
+        return out
+
+    def tail_ready(self) -> bool:
+        return not self._voiced_since_commit and all(f.done() for _, f in self._chunks)
+
+    def transcript_so_far(self) -> Transcript:
+        return merge_chunks(self._done_chunks(), self._n / SAMPLE_RATE)
+
+    # --- the loop -------------------------------------------------------------------------
+    def _frame(self, frame: np.ndarray, captured_at: float) -> None:
+        voiced = self.endpointer.feed(self.vad(frame))
+        if voiced:
+            self._voiced_since_commit = True
+            self.last_voice_at = captured_at + FRAME / SAMPLE_RATE
+        elif self._voiced_since_commit and self.endpointer.silence_s() >= self.config.chunk_pause_s:
+            self._submit(self._n)
+        if self._voiced_since_commit and (self._n - self._commit) / SAMPLE_RATE >= FORCE_CHUNK_S and not voiced:
+            self._submit(self._n)
+
+    def feed(self, block: Block) -> None:
+        """Take one microphone block: store it, then run VAD and endpointing frame by frame."""
+        self.wav.write(block.samples)
+        if len(self._residual) == 0:
+            self._residual_at = block.captured_at
+        self._residual = np.concatenate([self._residual, block.samples.astype(np.float32)])
+        while len(self._residual) >= FRAME:
+            frame, self._residual = self._residual[:FRAME], self._residual[FRAME:]
+            self._samples.append(frame)
+            self._n += FRAME
+            self._frame(frame, self._residual_at)
+            self._residual_at += FRAME / SAMPLE_RATE
+
+    def _report_partial(self) -> None:
+        done = self._done_chunks()
+        if self.on_partial is not None and len(done) > self._reported:
+            self._reported = len(done)
+            self.on_partial(merge_chunks(done, self._n / SAMPLE_RATE))
+
+    def run(self, poll_key: Callable[[], str | None] = lambda: None, preroll: list[Block] | None = None) -> Heard:
+        """Listen until the endpointer or a key ends this stretch; returns how it ended."""
+        for block in preroll or ():
+            self.feed(block)
+        while True:
+            key = poll_key()
+            if key is not None:
+                reason = {"enter": "key", "q": "quit"}.get(key, key)
+                return Heard(EndDecision(reason, self.endpointer.t, self.endpointer.last_voice_s), time.monotonic(),
+                             self.last_voice_at, key)
+            block = self.mic.read(timeout=0.1)
+            if block is not None:
+                self.feed(block)
+            self._report_partial()
+            tail = self.transcript_so_far().text if self.endpointer.silence_s() >= self.config.silence_s else None
+            decision = self.endpointer.decide(tail, self.tail_ready())
+            if decision is not None:
+                return Heard(decision, time.monotonic(), self.last_voice_at)
+
+    def finish(self) -> Transcript:
+        """Close the WAV, transcribe what is left (usually nothing) and return the whole answer's transcript."""
+        self.wav.close()
+        if self._voiced_since_commit:
+            self._submit(self._n)
+        chunks = [(offset, fut.result()) for offset, fut in self._chunks]
+        if self._own_pool:
+            self._pool.shutdown(wait=False)
+        return merge_chunks(chunks, self._n / SAMPLE_RATE)
+
+    def abort(self) -> None:
+        """Stop without transcribing (Ctrl-C, quit): the WAV is closed with everything heard so far."""
+        self.wav.close()
+        if self._own_pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)

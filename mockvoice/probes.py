@@ -1,0 +1,137 @@
+"""Choosing the follow-up probe: a pure, replaceable strategy aimed at the most important missing feature.
+
+The interviewer asks a `ProbeWriter` for the next probe. The default, `RuleProbeWriter`, maps
+each missing rubric feature (heaviest gap first) to probe families and takes the question's
+first probe in that family that has not been asked yet. Another writer (e.g. a language
+model) can wrap it and fall back to it: `FallbackProbeWriter(llm_writer, RuleProbeWriter())`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from .prompts import Question
+from .rubric import Rubric
+from .scorecard import Scorecard
+from .session import ProbeRecord
+from .transcript import Transcript
+
+__all__ = [
+    "FEATURE_FAMILIES",
+    "DEEPENING_ORDER",
+    "ProbeContext",
+    "ProbeWriter",
+    "RuleProbeWriter",
+    "FallbackProbeWriter",
+    "choose_probe",
+    "wrap_up_text",
+]
+
+# Which probe families go after which missing rubric feature, best first.
+FEATURE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "clarifying_question": ("scope", "changed_constraint"),
+    "trade_off": ("alternatives", "cost"),
+    "failure_mode": ("failure_mode", "rollback"),
+    "scale_estimate": ("scale_10x", "cost"),
+    "monitoring": ("measurement", "rollout"),
+    "team_credit": ("team",),
+    "reflection": ("reflection",),
+}
+# When nothing is missing, interviewers still probe: the two that work everywhere first.
+DEEPENING_ORDER: tuple[str, ...] = (
+    "alternatives", "failure_mode", "scale_10x", "changed_constraint", "rollout", "rollback",
+    "measurement", "security", "cost", "scope", "team", "reflection",
+)
+
+
+@dataclass(frozen=True)
+class ProbeContext:
+    """Everything a probe writer may look at: the question, the answers so far and their score."""
+
+    question: Question
+    scorecard: Scorecard
+    transcripts: tuple[Transcript, ...] = ()
+    asked: tuple[ProbeRecord, ...] = ()
+    skipped: tuple[str, ...] = field(default_factory=tuple)
+
+    def already_asked(self, text: str) -> bool:
+        return text in {p.text for p in self.asked} or text in self.skipped
+
+
+@runtime_checkable
+class ProbeWriter(Protocol):
+    """Writes the next follow-up probe, or None when there is nothing left worth asking."""
+
+    def write(self, context: ProbeContext) -> ProbeRecord | None: ...
+
+
+def _first_unasked(context: ProbeContext, family: str) -> str | None:
+    for text in context.question.probes.get(family, ()):  # type: ignore[call-overload]
+        if not context.already_asked(text):
+            return text
+    return None
+
+
+class RuleProbeWriter:
+    """The rule-based default: the heaviest missing feature's probe families, then deepening."""
+
+    source = "rules"
+
+    def write(self, context: ProbeContext) -> ProbeRecord | None:
+        card = context.scorecard
+        for feature_id in card.missing():
+            fs = card.features[feature_id]
+            for family in FEATURE_FAMILIES.get(feature_id, ()):
+                text = _first_unasked(context, family)
+                if text:
+                    reason = f"{fs.name} missing ({fs.count} of {fs.target_min}); the heaviest gap with an unasked {family} probe"
+                    return ProbeRecord(text=text, feature=feature_id, family=family, source=self.source, reason=reason)
+        for family in DEEPENING_ORDER:
+            text = _first_unasked(context, family)
+            if text:
+                return ProbeRecord(text=text, feature=None, family=family, source=self.source,
+                                   reason=f"no unprobed gap left; deepening with a {family} probe")
+        return None
+
+
+class FallbackProbeWriter:
+    """Try `primary`; on any error or no answer use `fallback`, recording why in the probe's reason."""
+
+    def __init__(self, primary: ProbeWriter, fallback: ProbeWriter | None = None):
+        self.primary = primary
+        self.fallback = fallback or RuleProbeWriter()
+
+    def write(self, context: ProbeContext) -> ProbeRecord | None:
+        try:
+            probe = self.primary.write(context)
+            why = "primary writer returned nothing"
+        except Exception as exc:  # any failure of an optional writer falls back to the rules
+            probe, why = None, f"primary writer failed: {type(exc).__name__}: {exc}"
+        if probe is not None and not context.already_asked(probe.text):
+            return probe
+        rule = self.fallback.write(context)
+        if rule is None:
+            return None
+        return rule.model_copy(update={"reason": f"{why}; {rule.reason}"})
+
+
+def choose_probe(context: ProbeContext, writer: ProbeWriter | None = None) -> ProbeRecord | None:
+    """The next probe from `writer` (the rule-based one by default)."""
+    return (writer or RuleProbeWriter()).write(context)
+
+
+def wrap_up_text(scorecard: Scorecard, rubric: Rubric | None = None) -> str:
+    """A short spoken wrap-up: thanks, the overall score, and the one thing to work on first."""
+    missing = scorecard.missing()
+    head = f"Thanks, that's all the time we have. Your overall score is {scorecard.overall:.0f} out of 100."
+    if not missing:
+        return head + " You covered everything on the rubric. Next time, go deeper on the hardest part of the design."
+    top = scorecard.features[missing[0]]
+    advice = ""
+    if rubric is not None:
+        try:
+            advice = " " + rubric.feature(missing[0]).feedback.missing
+        except KeyError:
+            pass
+    return f"{head} The top thing to work on is {top.name.lower()}.{advice}"
