@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from mockvoice.audio import load_audio  # noqa: E402
 from mockvoice.delivery import is_filler  # noqa: E402
-from mockvoice.transcriber import VERBATIM_PROMPT, get_transcriber  # noqa: E402
+from mockvoice.transcriber import FILLER_PROMPT, VERBATIM_PROMPT, get_transcriber  # noqa: E402
 
 AUDIO_DIRS = [ROOT / "tests" / "data" / "audio", Path("/work/shared/audio")]
 FILLER_ANSWERS = [
@@ -68,7 +68,8 @@ def main() -> None:
     refs = references()
     clips = [(p.name, load_audio(p), ref) for p, ref in refs]
     synth = [synthesize(t) for t in FILLER_ANSWERS]
-    settings = {"no prompt": None, "verbatim prompt": VERBATIM_PROMPT}
+    settings = {"no prompt": None, "verbatim prompt": VERBATIM_PROMPT, "filler prompt*": FILLER_PROMPT}
+    print("* = the default (TranscribeOptions.initial_prompt)")
     print(f"{'setting':18} {'WER real speech':>16} {'fillers kept (espeak)':>22} {'seconds':>8}")
     for label, prompt in settings.items():
         tr = get_transcriber(initial_prompt=prompt)

@@ -1,4 +1,4 @@
-"""Delivery metrics from word timings: pace, fillers, pauses and hedging."""
+"""Delivery metrics from word timings: pace against the conversational band, fillers, pauses and hedging."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from pydantic import BaseModel, ConfigDict
 
 from .transcript import Transcript
 
-__all__ = ["Delivery", "measure_delivery", "FILLERS", "is_filler"]
+__all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "find_hedges", "PACE_BAND"]
 
-FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "mm", "mhm"})
-_HEDGES = re.compile(r"\b(i guess|maybe we could|i think maybe|kind of|sort of|probably just|i'm not sure|not sure)\b")
+FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm"})
+PACE_BAND = (130.0, 160.0)  # conversational words per minute for interviews
+_HEDGES = re.compile(
+    r"\b(?:i guess|maybe we could|maybe we can|maybe we should|i think maybe|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
+    r"(?<!what )sort of|probably just|i'm not (?:really )?sure|not sure|i suppose|i'm not certain|possibly|perhaps|hopefully|"
+    r"i don't know|i'd imagine|more or less)\b"
+)
 _WORD = re.compile(r"[^a-z']")
 
 
@@ -36,39 +41,53 @@ class Delivery(BaseModel):
     words: int
     speaking_s: float | None = None
     wpm: float | None = None
+    pace: str | None = None  # "slow", "in band" or "fast" against 130-160 wpm
     fillers: int = 0
     fillers_per_min: float | None = None
     filler_times: tuple[float, ...] = ()
     longest_pause_s: float | None = None
     long_pauses: tuple[Pause, ...] = ()
     hedges: int = 0
+    hedge_phrases: tuple[str, ...] = ()
 
 
 def is_filler(token: str) -> bool:
     return _WORD.sub("", token.lower()) in FILLERS
 
 
-def measure_delivery(transcript: Transcript, long_pause_s: float = 3.0) -> Delivery:
-    """Words per minute over the span of speech, fillers per minute, and the pauses between words."""
+def find_hedges(text: str) -> list[str]:
+    """Hedging phrases in the text, in order ("I guess", "maybe we could", "I'm not sure")."""
+    return _HEDGES.findall(text.lower().replace("\u2019", "'"))
+
+
+def _pace(wpm: float, band: tuple[float, float]) -> str:
+    return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
+
+
+def measure_delivery(transcript: Transcript, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
+    """Words per minute over the span of speech, fillers per minute, pauses between words, and hedges."""
     words = transcript.words
     fillers = [w for w in words if is_filler(w.text)]
-    hedges = len(_HEDGES.findall(transcript.text.lower()))
+    hedges = find_hedges(transcript.text)
     content_words = len(words) - len(fillers)
     timed = [w for w in words if w.start is not None and w.end is not None]
     if len(timed) < 2:
-        return Delivery(words=content_words, fillers=len(fillers), hedges=hedges)
+        return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
     span = max(timed[-1].end - timed[0].start, 1e-6)
     minutes = span / 60.0
     pauses = [Pause(start=a.end, end=b.start) for a, b in zip(timed, timed[1:]) if b.start - a.end > 0]
     longest = max((p.length for p in pauses), default=0.0)
+    wpm = round(content_words / minutes, 1)
     return Delivery(
         words=content_words,
         speaking_s=round(span, 2),
-        wpm=round(content_words / minutes, 1),
+        wpm=wpm,
+        pace=_pace(wpm, band),
         fillers=len(fillers),
         fillers_per_min=round(len(fillers) / minutes, 2),
         filler_times=tuple(round(w.start, 2) for w in fillers if w.start is not None),
         longest_pause_s=round(longest, 2),
         long_pauses=tuple(p for p in pauses if p.length >= long_pause_s),
-        hedges=hedges,
+        hedges=len(hedges),
+        hedge_phrases=tuple(hedges),
     )

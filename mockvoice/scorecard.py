@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from .delivery import Delivery
+from .structure import Structure
 
 __all__ = ["Evidence", "FeatureScore", "Scorecard"]
 
@@ -17,6 +18,7 @@ class Evidence(BaseModel):
     text: str
     start: float | None = None
     end: float | None = None
+    cue: str | None = None  # why the detector counted (or, for a near miss, rejected) it
 
 
 class FeatureScore(BaseModel):
@@ -32,6 +34,10 @@ class FeatureScore(BaseModel):
     weight: float
     evidence: tuple[Evidence, ...] = ()
     feedback: str
+    best: Evidence | None = None  # the strongest evidence, quoted in the feedback
+    near_misses: tuple[Evidence, ...] = ()  # looked like the feature but is not (check-ins, denial, name-dropping)
+    missing: str | None = None  # what was missing, when below target
+    strong: str | None = None  # what a strong answer (to this question) would add
 
     @property
     def met(self) -> bool:
@@ -49,6 +55,8 @@ class Scorecard(BaseModel):
     features: dict[str, FeatureScore]
     delivery: Delivery
     feedback: tuple[str, ...] = ()
+    structure: Structure | None = None
+    question: str | None = None
 
     def missing(self) -> list[str]:
         """Feature ids below target, most important (heaviest weight, furthest off) first."""

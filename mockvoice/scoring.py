@@ -2,29 +2,66 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
+from .advice import advice_for
 from .delivery import Delivery, measure_delivery
-from .detectors import detect
+from .detectors import Analysis, analyse, cleaned, clarifying_question, strength
 from .rubric import Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
+from .structure import Structure, analyse_structure
 from .transcript import Transcript
 from .utterances import Utterance, split_utterances
 
-__all__ = ["score_transcript", "feature_score"]
+__all__ = ["score_transcript", "feature_score", "LATE_QUESTION_WEIGHT"]
+
+LATE_QUESTION_WEIGHT = 0.5  # a scoping question asked after the design started counts half
+_QUOTE_CHARS = 140
 
 
-def feature_score(count: int, feature: Feature) -> float:
+def feature_score(count: float, feature: Feature) -> float:
     """Full marks at the target minimum, proportional below it."""
     return round(min(1.0, count / feature.target.min), 3)
 
 
-def _feedback(feature: Feature, count: int, evidence: tuple[Evidence, ...]) -> str:
-    target = feature.target
+def _quote(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" .,;")
+    return "\u201c" + (text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "\u2026") + "\u201d"
+
+
+def _evidence(utts: list[Utterance], i: int, cue: str | None) -> Evidence:
+    u = utts[i]
+    return Evidence(text=u.text, start=u.start, end=u.end, cue=cue)
+
+
+def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tuple[Evidence, ...],
+                      advice: str | None, structure: Structure, utts: list[Utterance]) -> tuple[str, str | None, str | None]:
+    """The feedback line, what was missing, and what a strong answer adds."""
+    target = feat.target
+    strong = " ".join(filter(None, [feat.feedback.strong if count >= target.min else None, advice])) or feat.feedback.strong
+    parts: list[str] = []
+    missing: str | None = None
     if count < target.min:
-        have = f"{count} of {target.label()}" if count else "none"
-        return f"{feature.name}: {have}. {feature.feedback.missing}"
-    if target.max is not None and count > target.max:
-        return f"{feature.name}: {count}, more than the {target.label()} an interviewer wants; keep the best and move on."
-    return f"{feature.name}: {count} (target {target.label()}). " + (feature.feedback.strong or "Good.")
+        parts.append(f"{feat.name}: {count} of {target.label()}." if count else f"{feat.name}: none.")
+        if best is not None:
+            parts.append(f"Best: {_quote(best.text)}.")
+        if near:
+            parts.append(f"Not counted: {_quote(near[0].text)} ({near[0].cue}).")
+        missing = feat.feedback.missing
+        parts.append(missing)
+        if advice:
+            parts.append(advice)
+    else:
+        too_many = target.max is not None and count > target.max
+        parts.append(f"{feat.name}: {count} (target {target.label()})" + (", more than needed; keep the best and move on." if too_many else "."))
+        if best is not None:
+            parts.append(f"Best: {_quote(best.text)}.")
+        if strong:
+            parts.append(strong)
+    if feat.detect.method == "clarifying_question" and structure.requirements_first is False and structure.first_design_index is not None:
+        design = utts[structure.first_design_index].text
+        parts.append(f"You started designing ({_quote(design)}) before asking; scope the problem first.")
+    return " ".join(parts), missing, strong
 
 
 def _delivery_feedback(rubric: Rubric, d: Delivery) -> list[str]:
@@ -36,32 +73,73 @@ def _delivery_feedback(rubric: Rubric, d: Delivery) -> list[str]:
         elif d.wpm > t.wpm_max:
             out.append(f"Pace: {d.wpm:.0f} words/min is fast; slow to {t.wpm_min:.0f}-{t.wpm_max:.0f} so the interviewer can follow.")
     if d.fillers_per_min is not None and d.fillers_per_min > t.fillers_per_min_max:
-        out.append(f"Fillers: {d.fillers_per_min:.1f} per minute; pause silently instead of 'um'.")
+        out.append(f"Fillers: {d.fillers} ({d.fillers_per_min:.1f} per minute, fluent speakers use about 1); pause silently instead of 'um'.")
+    if d.long_pauses:
+        out.append(f"Pauses: {len(d.long_pauses)} silence(s) of {t.long_pause_s:.0f} s or more (longest {d.longest_pause_s:.1f} s); "
+                   "think out loud so the interviewer can follow.")
+    if d.hedges >= 3:
+        shown = ", ".join(f"'{h}'" for h in d.hedge_phrases[:3])
+        out.append(f"Hedging: {d.hedges} hedges ({shown}); state a choice and its reason.")
     return out
 
 
-def score_transcript(transcript: Transcript, rubric: "Rubric | str | None" = None) -> Scorecard:
-    """Score an answer: count each feature's evidence, weigh the scores, and write feedback."""
+def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool) -> list[str]:
+    out = []
+    if cq_met and s.requirements_first is False and s.first_design_index is not None:
+        out.append(f"Structure: you started designing ({_quote(utts[s.first_design_index].text)}) before your first scoping "
+                   "question; ask first, then design.")
+    if s.first_question_at is not None and s.first_question_at > 60:
+        out.append(f"Structure: the first clarifying question came {s.first_question_at:.0f} s in; ask within the first minute.")
+    return out
+
+
+def score_transcript(
+    transcript: Transcript,
+    rubric: "Rubric | str | None" = None,
+    question: str | None = None,
+    keywords: Iterable[str] = (),
+) -> Scorecard:
+    """Score an answer: find each feature's evidence, weigh the scores, check the order, and write feedback.
+
+    `question` (the question asked) and `keywords` make the feedback specific to it.
+    """
     rb = load_rubric(rubric)
+    kw = tuple(keywords)
     utts: list[Utterance] = split_utterances(transcript)
+    texts = cleaned(utts)
+    questions = clarifying_question(texts)
+    qset = frozenset(questions.indices)
+    analyses: dict[str, Analysis] = {}
+    for feat in rb.features:
+        m = feat.detect.method
+        analyses[feat.id] = questions if m == "clarifying_question" else analyse(m, texts, feat.detect.phrases, qset)
+    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset))
+
     features: dict[str, FeatureScore] = {}
     for feat in rb.features:
-        idx = detect(feat.detect.method, utts, feat.detect.phrases)
-        evidence = tuple(Evidence(text=utts[i].text, start=utts[i].start, end=utts[i].end) for i in idx)
-        count = len(idx)
+        a = analyses[feat.id]
+        evidence = tuple(_evidence(utts, h.index, h.cue) for h in a.hits)
+        near = tuple(_evidence(utts, h.index, h.cue) for h in a.near_misses)
+        best_hit = max(a.hits, key=lambda h: (strength(feat.detect.method, texts[h.index]), -h.index), default=None)
+        best = _evidence(utts, best_hit.index, best_hit.cue) if best_hit else None
+        count = len(a.hits)
+        effective: float = count
+        if feat.detect.method == "clarifying_question" and structure.first_design_index is not None:
+            late = sum(1 for h in a.hits if h.index > structure.first_design_index)
+            effective = count - late + LATE_QUESTION_WEIGHT * late
+        advice = advice_for(feat.id, question, kw) if question or kw else None
+        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts)
         features[feat.id] = FeatureScore(
-            name=feat.name,
-            count=count,
-            target_min=feat.target.min,
-            target_max=feat.target.max,
-            score=feature_score(count, feat),
-            weight=feat.weight,
-            evidence=evidence,
-            feedback=_feedback(feat, count, evidence),
+            name=feat.name, count=count, target_min=feat.target.min, target_max=feat.target.max,
+            score=feature_score(effective, feat), weight=feat.weight, evidence=evidence, feedback=line,
+            best=best, near_misses=near, missing=missing, strong=strong,
         )
     total_w = sum(f.weight for f in rb.features)
     overall = round(100.0 * sum(features[f.id].score * f.weight for f in rb.features) / total_w, 1)
-    delivery = measure_delivery(transcript, rb.delivery.long_pause_s)
-    card = Scorecard(rubric=rb.id, rubric_hash=rb.content_hash, overall=overall, features=features, delivery=delivery)
-    feedback = tuple(features[fid].feedback for fid in card.missing()) + tuple(_delivery_feedback(rb, delivery))
+    delivery = measure_delivery(transcript, rb.delivery.long_pause_s, (rb.delivery.wpm_min, rb.delivery.wpm_max))
+    card = Scorecard(rubric=rb.id, rubric_hash=rb.content_hash, overall=overall, features=features, delivery=delivery,
+                     structure=structure, question=question)
+    feedback = (tuple(features[fid].feedback for fid in card.missing()) + tuple(_structure_feedback(structure, utts, all(f.met for fid, f in features.items()
+                                                          if rb.feature(fid).detect.method == "clarifying_question")))
+                + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

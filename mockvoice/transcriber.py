@@ -25,8 +25,11 @@ log = logging.getLogger("mockvoice.transcriber")
 
 __all__ = ["TranscribeOptions", "Transcriber", "WhisperTranscriber", "get_transcriber", "transcribe"]
 
-# Whisper tends to drop "um"/"uh"; a prompt written in a disfluent style keeps them.
+# Whisper tends to drop "um"/"uh"; a prompt written in a disfluent style keeps them. The long
+# VERBATIM_PROMPT invites hallucinated endings ("Thanks for watching.") on short clips; the short
+# FILLER_PROMPT keeps the fillers without that cost (benchmarks/fillers.py prints both).
 VERBATIM_PROMPT = "Um, so, uh, let me think. Hmm, okay, I mean, like, uh, yeah."
+FILLER_PROMPT = "Um, uh, so, hmm."
 MAX_HOTWORD_CHARS = 160
 
 
@@ -43,7 +46,7 @@ class TranscribeOptions:
     vad_min_silence_ms: int = 1000
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
-    initial_prompt: str | None = None
+    initial_prompt: str | None = FILLER_PROMPT
     hotwords: tuple[str, ...] = field(default_factory=tuple)
 
     def hotword_text(self) -> str | None:

@@ -1,0 +1,150 @@
+"""Detection accuracy: precision, recall and F1 per feature on the labelled set, as text and as espeak-ng speech.
+
+Text: every labelled utterance (tests/data/labelled/*.txt except answers.txt) on its own, and every
+answer line in the context of its answer. Speech: the same utterances and answers synthesised with
+espeak-ng (mockvoice.speech.synthesize, rate 150, default voice), transcribed by the default model
+through mockvoice.api.transcribe_for_rubric (the product path, rubric hotwords on), and scored;
+answers are compared by per-feature counts (true positives = min(found, labelled)).
+Transcripts are cached under tests/.cache/accuracy/ so re-runs take seconds.
+Usage: .venv/bin/python benchmarks/accuracy.py [--text-only] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from labelled import DATA, FEATURES, load_answers, load_utterances  # noqa: E402
+
+from mockvoice.detectors import analyse, cleaned, clarifying_question  # noqa: E402
+from mockvoice.transcript import Transcript  # noqa: E402
+from mockvoice.utterances import split_utterances  # noqa: E402
+
+CACHE = ROOT / "tests" / ".cache" / "accuracy"
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.c = {f: [0, 0, 0] for f in FEATURES}
+        self.errors: list[str] = []
+
+    def add(self, feature: str, predicted: int, gold: int, text: str = "") -> None:
+        tp = min(predicted, gold)
+        self.c[feature][0] += tp
+        self.c[feature][1] += predicted - tp
+        self.c[feature][2] += gold - tp
+        if predicted != gold:
+            self.errors.append(f"{'FP' if predicted > gold else 'FN'} {feature}: {text}")
+
+    def f1(self, feature: str) -> tuple[float, float, float]:
+        tp, fp, fn = self.c[feature]
+        p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        return p, r, 2 * p * r / max(p + r, 1e-9)
+
+
+def detect_all(texts: list[str]) -> dict[str, set[int]]:
+    questions = frozenset(clarifying_question(texts).indices)
+    return {f: set(analyse(f, texts, (), questions).indices) for f in FEATURES}
+
+
+def utterances_of(transcript: Transcript) -> list[str]:
+    return cleaned(split_utterances(transcript))
+
+
+def _cached_transcript(text: str, rubric: str) -> Transcript:
+    from mockvoice.api import transcribe_for_rubric
+    from mockvoice.errors import SilentAudioError
+    from mockvoice.speech import synthesize
+    from mockvoice.transcriber import TranscribeOptions
+
+    key = hashlib.sha256(repr((text, rubric, TranscribeOptions().initial_prompt, 150)).encode()).hexdigest()[:20]
+    path = CACHE / f"{key}.json"
+    if path.exists():
+        return Transcript.model_validate_json(path.read_text())
+    clip = synthesize(text)
+    try:
+        tr = transcribe_for_rubric(clip, rubric)
+    except SilentAudioError:
+        tr = Transcript(text="")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tr.model_dump_json())
+    tmp.replace(path)
+    return tr
+
+
+def evaluate(speech: bool) -> tuple[Tally, Tally, Tally]:
+    """Tallies for single utterances, answer lines (text only) and answer counts."""
+    utt, lines, counts = Tally(), Tally(), Tally()
+    files = sorted(p for p in DATA.glob("*.txt") if p.name != "answers.txt")
+    for path in files:
+        for ln in load_utterances(path):
+            texts = utterances_of(_cached_transcript(ln.text, "system-design")) if speech else cleaned_one(ln.text)
+            hits = detect_all(texts)
+            for f in FEATURES:
+                utt.add(f, int(bool(hits[f])), int(f in ln.labels), ln.text)
+    for ans in load_answers():
+        if speech:
+            texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
+        else:
+            texts = utterances_of(Transcript.from_text(ans.text))
+            line_hits = detect_all(cleaned_lines := [t for t in (cleaned_one(ln.text)[0] for ln in ans.lines)])
+            for f in FEATURES:
+                for j, ln in enumerate(ans.lines):
+                    lines.add(f, int(j in line_hits[f]), int(f in ln.labels), f"[{ans.id}] {ln.text}")
+            del cleaned_lines
+        hits = detect_all(texts)
+        for f in FEATURES:
+            counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")
+    return utt, lines, counts
+
+
+def cleaned_one(text: str) -> list[str]:
+    return utterances_of(Transcript.from_text(text))
+
+
+def report(title: str, tally: Tally) -> None:
+    print(f"\n{title}")
+    print(f"  {'feature':20} {'precision':>9} {'recall':>7} {'F1':>6}   tp/fp/fn")
+    for f in FEATURES:
+        p, r, f1 = tally.f1(f)
+        tp, fp, fn = tally.c[f]
+        print(f"  {f:20} {p:9.3f} {r:7.3f} {f1:6.3f}   {tp}/{fp}/{fn}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--text-only", action="store_true", help="skip the synthesised-speech evaluation")
+    ap.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
+    args = ap.parse_args()
+    n_utts = sum(len(load_utterances(p)) for p in DATA.glob("*.txt") if p.name != "answers.txt")
+    answers = load_answers()
+    print(f"labelled set: {n_utts} utterances, {len(answers)} answers ({sum(len(a.lines) for a in answers)} answer lines)")
+    utt, lines, counts = evaluate(speech=False)
+    report("TEXT: single utterances", utt)
+    report("TEXT: answer lines in context", lines)
+    report("TEXT: answers, per-feature counts", counts)
+    shown = [utt, lines, counts]
+    if not args.text_only:
+        t0 = time.perf_counter()
+        s_utt, _, s_counts = evaluate(speech=True)
+        print(f"\n(speech: espeak-ng rate 150 -> default model, {time.perf_counter() - t0:.0f} s incl. cache)")
+        report("SPEECH: single utterances", s_utt)
+        report("SPEECH: answers, per-feature counts", s_counts)
+        shown += [s_utt, s_counts]
+    if args.errors:
+        for t in shown:
+            for e in t.errors:
+                print("  " + e)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Clarifying questions in spoken answers: question word order without question marks, minus check-ins and rhetoric.
+
+Also holds the result types every detector returns (Hit, Analysis): each hit carries the cue
+that triggered it, and near misses say why something that looked like the feature is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .spoken import clean
+from .utterances import Utterance
+
+__all__ = ["Hit", "Analysis", "clarifying_question", "is_question_form", "cleaned", "rx"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An utterance that shows (or, for a near miss, only seems to show) a feature, and why."""
+
+    index: int
+    cue: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A detector's verdict on an answer: hits, and near misses with the reason they do not count."""
+
+    hits: tuple[Hit, ...] = ()
+    near_misses: tuple[Hit, ...] = ()
+
+    @property
+    def indices(self) -> list[int]:
+        return [h.index for h in self.hits]
+
+
+def rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+def cleaned(utts: list[Utterance]) -> list[str]:
+    return [clean(u.text) for u in utts]
+
+
+# --- questions ------------------------------------------------------------------------
+_LEAD = (r"(?:^|[.,?] |\b(?:so|okay|ok|alright|and|also|first|then|but|now|actually|sure|great|cool|right|well|"
+         r"secondly|next|lastly|one more thing|first of all|before i (?:start|begin|jump in|dive in|draw anything|go on)|"
+         r"just to (?:clarify|check|confirm)|to clarify|quick question|question)\s(?:, )?)")
+_SUBJ = (r"(?:we|you|they|i|it|the|a|an|users?|customers?|this|that|these|those|there|anything|any|our|all|each|every|"
+         r"people|clients?|messages?|links?|data|files?|drivers?|riders?|someone|most|requests?|reads?|writes?|"
+         r"traffic|latency|orders?|payments?|notifications?)")
+_WH = (r"(?:what(?:'s| is| are| was| were| does| do| did| kind| sort| type| level| happens| about| percentage| ratio| share| part| scale| volume| size| if)|"
+       r"which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)|who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
+       r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|important|far|soon|quickly|stale|accurate|exact|"
+       r"old|bad|widespread|critical|sensitive|consistent|available|reliable|durable)|how's|roughly how|about how|approximately how)")
+_INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|have|must|may|isn't|aren't|don't|doesn't)\s" + _SUBJ)
+_EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want to (?:check|know|understand|clarify|confirm|ask)|"
+          r"i'm curious|i wonder|i was wondering|let me (?:ask|clarify|check whether|confirm)|"
+          r"one thing i (?:want|wanted|need) to (?:check|know|ask|clarify)|(?:could|can) you tell me|can i ask|may i ask|"
+          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|i'd want to know|i'm wondering)")
+_WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
+_QSTART = re.compile(_LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
+                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+")
+_CHECK_IN = rx(
+    r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer", r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
+    r"(?:should|shall|can|may|could) i (?:go|keep|continue|dive|move|talk|draw|start|think|use|take|focus|cover|skip|elaborate|explain|walk|jump|get)",
+    r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
+    r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
+    r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
+    r"level of detail", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
+)
+_EMPLOYER = rx(
+    r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
+    r"(?:the|this) company", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
+    r"work(?:ing)? from home", r"new hires", r"working here", r"at your company", r"interview process", r"promotion", r"mentorship",
+    r"what's it like",
+)
+# self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
+_SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
+_WHY = re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b")
+SCOPE = rx(
+    r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy", r"latency",
+    r"consisten\w*", r"availab\w*", r"nines", r"budget", r"cost\w*", r"regions?", r"global\w*", r"countr\w+", r"scale", r"peak",
+    r"features?", r"requirements?", r"scope", r"mobile", r"web", r"devices?", r"platforms?", r"clients?", r"retention", r"keep",
+    r"stor\w+", r"data", r"history", r"sla\w*", r"slo\w*", r"compliance", r"gdpr", r"privacy", r"security", r"auth\w*",
+    r"existing", r"stack", r"team", r"deadline", r"launch", r"durab\w*", r"order\w*", r"real ?time", r"expir\w*", r"forever",
+    r"custom\w*", r"analytics", r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|far|stale|bad|widespread)",
+    r"growth", r"daily", r"per (?:second|day|user)", r"priorit\w*", r"constraints?", r"assum\w*", r"deploy\w*", r"chang\w+",
+    r"affected", r"since when", r"when did", r"error rate", r"errors?", r"endpoints?", r"target", r"p99", r"p95", r"limit\w*",
+    r"exact\w*", r"approximate", r"fresh", r"stale", r"delivered", r"delivery", r"duplicates?", r"once", r"size", r"sizes?",
+    r"large", r"max\w*", r"volume", r"percent\w*", r"version", r"sync\w*", r"offline", r"personali[sz]ed", r"ranked", r"search",
+    r"support", r"channels?", r"need", r"tolerate", r"okay if", r"acceptable", r"wrong", r"sla", r"refunds?", r"guarantee\w*",
+    r"who", r"which", r"internal", r"public", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
+)
+_ALT = re.compile(r"\b\w+ or (?:\w+ )?\w+")
+
+
+def is_question_form(text: str) -> bool:
+    """True when cleaned text asks something: a question mark, or question word order anywhere in it."""
+    return "?" in text or bool(_QSTART.search(text))
+
+
+def _question_span(t: str) -> tuple[int, str] | None:
+    if (m := _QSTART.search(t)) is not None:
+        return m.start(), t[m.start():]
+    if "?" in t:
+        return 0, t
+    return None
+
+
+def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+    hits, misses = [], []
+    for i, t in enumerate(texts):
+        span = _question_span(t)
+        if span is None:
+            continue
+        start, q = span
+        if (m := _CHECK_IN.search(t)) is not None and not _QSTART.search(t[m.end():]):
+            misses.append(Hit(i, f"check-in: '{m.group(0)}'"))
+            continue
+        if (m := _EMPLOYER.search(q)) is not None:
+            misses.append(Hit(i, f"about the employer: '{m.group(0)}'"))
+            continue
+        if _WHY.search(q) and not _QSTART.search(q[4:]):
+            misses.append(Hit(i, "rhetorical: a 'why' question the candidate answers"))
+            continue
+        body, _, after = q.partition("?")
+        words = body.split()
+        head = " ".join(words[:8])
+        rest = after if after.strip() else " ".join(words[3:])
+        if _SELF.search(head) is not None or _rhetorical_tail(rest):
+            misses.append(Hit(i, "rhetorical: the candidate asks and answers it straight away"))
+            continue
+        if i + 1 < len(texts) and after.strip() == "" and "?" in t and _starts_answer(texts[i + 1]) and not SCOPE.search(body):
+            misses.append(Hit(i, "rhetorical: answered in the next sentence"))
+            continue
+        if SCOPE.search(body) or _ALT.search(body) and " or " in body or len(words) >= 7:
+            cue = (SCOPE.search(body) or _QSTART.search(t))
+            hits.append(Hit(i, f"asks about '{cue.group(0).strip(' ,.?')}'" if cue else "asks a scoping question"))
+    return Analysis(tuple(hits), tuple(misses))
+
+
+_TAIL_ANSWER = re.compile(r"^(?:.*? )?(?:well|because|of course|the answer is|basically|obviously|it's|it is|it just|they just|we need (?:a|an) |"
+                          r"we (?:can|could|use|put|just|store|retry|fail over|fall back|queue|serve|return|add|cache|shard|send|route|switch|'d|'ll|will)|in redis|simple|"
+                          r"not (?:at|really|yet|for now|now|with)|no ,|yes ,|nope|probably not|i think so|i don't think)\b")
+
+
+def _rhetorical_tail(rest: str) -> bool:
+    return bool(_TAIL_ANSWER.match(rest)) and not _QSTART.search(rest)
+
+
+def _starts_answer(next_text: str) -> bool:
+    return bool(re.match(r"(?:well|because|it's|it is|simple|easy|the answer is|we (?:can|just|use|put))\b", next_text))

@@ -1,0 +1,91 @@
+"""Structure of an answer: where each feature occurred, and whether requirements came before the design."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from .utterances import Utterance
+
+__all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement"]
+
+# a statement that commits to a design: a component, a technology, or "we'll use / I'd put"
+_DESIGN = re.compile(
+    r"\b(?:(?:we'll|we will|i'll|i will|i'd|i would|we'd|we would|let's|we can|we could|we should|we're going to|i'm going to|we need to) "
+    r"(?:just )?(?:use|put|store|build|add|go with|pick|choose|shard|cache|split|run|write|deploy|design|start with|create|have|keep|need|partition|replicate)\b|"
+    r"(?:database|db|cache|queue|load balancer|service|api|endpoint|server|cdn|table|schema|shard|index|cluster|microservices?|gateway|worker|"
+    r"kafka|redis|postgres|mysql|cassandra|dynamodb|mongodb|s3|kubernetes|elasticsearch|rabbitmq|sqs|lambda|memcached|websockets?|grpc|rest)\b)"
+)
+
+
+class Mark(BaseModel):
+    """One occurrence of a feature: which utterance, and where it sits in the answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    feature: str
+    index: int
+    start: float | None = None
+    position: float  # 0 at the first utterance, 1 at the last
+
+
+class Structure(BaseModel):
+    """The order of the answer: timeline of features and the requirements-first check."""
+
+    model_config = ConfigDict(frozen=True)
+
+    utterances: int
+    timeline: tuple[Mark, ...] = ()
+    order: tuple[str, ...] = ()  # features by first occurrence
+    first_design_index: int | None = None
+    first_design_at: float | None = None
+    first_question_index: int | None = None
+    first_question_at: float | None = None  # seconds from the start of speech to the first clarifying question
+    questions_before_design: int = 0
+    questions_after_design: int = 0
+    requirements_first: bool | None = None  # None: no clarifying questions and no design statement
+
+
+def is_design_statement(clean_text: str) -> bool:
+    """True when a cleaned, non-question utterance commits to part of a design."""
+    return bool(_DESIGN.search(clean_text))
+
+
+def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: set[int]) -> Structure:
+    """Where each feature appeared, when the design started, and whether questions came first."""
+    n = len(utts)
+    origin = next((u.start for u in utts if u.start is not None), None)
+
+    def at(i: int) -> float | None:
+        s = utts[i].start
+        return round(s - origin, 2) if s is not None and origin is not None else None
+
+    design = next((i for i, t in enumerate(texts) if i not in questions and is_design_statement(t)), None)
+    marks = sorted(
+        (Mark(feature=f, index=i, start=at(i), position=round(i / max(n - 1, 1), 3)) for f, idx in hits.items() for i in idx),
+        key=lambda m: (m.index, m.feature),
+    )
+    order: list[str] = []
+    for m in marks:
+        if m.feature not in order:
+            order.append(m.feature)
+    qs = sorted(questions)
+    before = sum(1 for i in qs if design is None or i < design)
+    first_q = qs[0] if qs else None
+    if first_q is None and design is None:
+        req_first = None
+    else:
+        req_first = first_q is not None and (design is None or first_q < design)
+    return Structure(
+        utterances=n,
+        timeline=tuple(marks),
+        order=tuple(order),
+        first_design_index=design,
+        first_design_at=at(design) if design is not None else None,
+        first_question_index=first_q,
+        first_question_at=at(first_q) if first_q is not None else None,
+        questions_before_design=before,
+        questions_after_design=len(qs) - before,
+        requirements_first=req_first,
+    )
