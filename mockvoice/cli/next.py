@@ -1,0 +1,56 @@
+"""`mockvoice next`: what to practise next, by spaced repetition over your weak features and questions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import typer
+from rich.table import Table
+
+from ..index import Index
+from ..progress import history
+from ..rubric import load_rubric
+from ..schedule import Candidate, plan_next
+from ..session import recordings_root
+from .app import app, console
+
+
+def _candidates() -> list[Candidate]:
+    """The question bank as candidates (none when the bank or its rubrics cannot be read)."""
+    try:
+        from ..prompts import load_questions
+
+        out = []
+        for q in load_questions():
+            rb = load_rubric(q.rubric)
+            out.append(Candidate(q.id, q.text, rb.id, tuple(f.id for f in rb.features)))
+        return out
+    except Exception:  # no bank: `next` still names the weak features
+        return []
+
+
+@app.command("next")
+def next_(
+    show_all: bool = typer.Option(False, "--all", help="Also show the whole schedule."),
+) -> None:
+    """Pick what to practise next: weak features and questions come back sooner, strong ones later."""
+    with Index(recordings_root()) as idx:
+        points = history(idx)
+    now = datetime.now(timezone.utc)
+    s = plan_next(points, _candidates(), now)
+    if s.question:
+        console.print(f"[bold]Next:[/] {s.question.id}  ({s.question.rubric})\n  {s.question.text}", highlight=False)
+        console.print(f"  mockvoice practice --question {s.question.id}", style="cyan", highlight=False)
+    if s.focus:
+        console.print("[bold]Focus on:[/] " + ", ".join(c.id for c in s.focus), highlight=False)
+    console.print("[bold]Why:[/]")
+    for r in s.reasons:
+        console.print(f"  - {r}", highlight=False, soft_wrap=True)
+    if show_all and s.cards:
+        t = Table(box=None, header_style="bold", title="schedule")
+        for col in ("card", "kind", "box", "last", "sessions", "due"):
+            t.add_column(col)
+        for c in sorted(s.cards, key=lambda c: c.due):
+            due = "now" if c.due <= now else c.due.astimezone().strftime("%Y-%m-%d %H:%M")
+            t.add_row(c.id, c.kind, str(c.box), f"{c.last_score:.2f}", str(c.reviews), due)
+        console.print(t)

@@ -1,0 +1,55 @@
+"""`mockvoice progress`: per-feature trends across sessions in the terminal, and an HTML chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from ..index import Index, parse_since
+from ..progress import OVERALL, chart_html, history, sparkline, trends
+from ..session import recordings_root, write_json_atomic
+from .app import app, console
+
+
+@app.command()
+def progress(
+    question: str = typer.Option(None, "--question", "-q", help="Only sessions of this question id."),
+    since: str = typer.Option(None, "--since", help="Only sessions since YYYY-MM-DD, or within a span like 30d."),
+    output: Path = typer.Option(None, "--output", "-o", help="Where to write the HTML chart (default: progress.html in the recordings folder)."),
+) -> None:
+    """Are you getting better? Each feature's trend over your sessions, and a chart to open in a browser."""
+    root = recordings_root()
+    with Index(root) as idx:
+        points = history(idx, since=parse_since(since), question=question)
+        broken = len(idx.broken())
+    if not points:
+        where = f" for question {question!r}" if question else ""
+        console.print(f"No scored sessions{where} in {root} yet; record one with `mockvoice practice` or `mockvoice import`.")
+        return
+    ts = trends(points)
+    t = Table(title=f"progress over {len(points)} sessions ({points[0].when[:10]} to {points[-1].when[:10]})",
+              box=None, header_style="bold")
+    for col, just in (("feature", "left"), ("sessions", "right"), ("earliest", "right"), ("latest", "right"),
+                      ("change", "right"), ("trend, oldest → newest", "left")):
+        t.add_column(col, justify=just)
+    order = sorted(ts, key=lambda f: (f != OVERALL, f))
+    for fid in order:
+        tr = ts[fid]
+        style = {"up": "green", "down": "red", "flat": "dim"}[tr.direction]
+        scale = 100 if fid == OVERALL else 1
+        fmt = (lambda x: f"{x * 100:.0f}") if fid == OVERALL else (lambda x: f"{x:.2f}")
+        t.add_row(fid, str(len(tr.scores)), fmt(tr.early), fmt(tr.recent),
+                  Text(f"{tr.change * scale:+.2f}" if scale == 1 else f"{tr.change * 100:+.0f}", style=style),
+                  Text(sparkline(tr.scores, 20), style=style, no_wrap=True))
+    console.print(t)
+    mixed = {p.scored_with == "original" for p in points}
+    if len(mixed) > 1:
+        console.print("Some sessions have not been re-scored with the current rubric; run `mockvoice rescore` to compare like with like.")
+    if broken:
+        console.print(f"{broken} folder(s) could not be read and are left out; `mockvoice rescore` lists why.")
+    out = output or root / "progress.html"
+    write_json_atomic(Path(out), chart_html(points))
+    console.print(f"chart: {out}", highlight=False)

@@ -1,0 +1,152 @@
+"""Progress over time: each session's current scores in date order, per-feature trends, and an HTML chart.
+
+A session's current score is its newest re-score with its own rubric (see `mockvoice rescore`),
+else the score it was recorded with, so that re-scoring the history puts old and new answers
+on the same scale.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from .index import Index
+
+__all__ = ["Point", "Trend", "history", "trends", "sparkline", "chart_html"]
+
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One session on the timeline: its date, question and current scores (features 0..1, overall 0..100)."""
+
+    when: str
+    session: str
+    question_id: str | None
+    rubric: str | None
+    overall: float | None
+    features: dict[str, float]
+    scored_with: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How one feature moved across sessions (scores 0..1, oldest first)."""
+
+    feature: str
+    scores: tuple[float, ...]
+    whens: tuple[str, ...]
+
+    @property
+    def first(self) -> float:
+        return self.scores[0]
+
+    @property
+    def last(self) -> float:
+        return self.scores[-1]
+
+    def window(self) -> int:
+        return max(1, min(3, len(self.scores) // 2))
+
+    @property
+    def early(self) -> float:
+        k = self.window()
+        return sum(self.scores[:k]) / k
+
+    @property
+    def recent(self) -> float:
+        k = self.window()
+        return sum(self.scores[-k:]) / k
+
+    @property
+    def change(self) -> float:
+        """Mean of the latest sessions minus mean of the earliest (up to 3 each)."""
+        return round(self.recent - self.early, 3) if len(self.scores) > 1 else 0.0
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.change >= 0.1 else ("down" if self.change <= -0.1 else "flat")
+
+
+def history(index: Index, since: str | None = None, question: str | None = None) -> list[Point]:
+    """Sessions (oldest first) with their current scores, after bringing the index up to date."""
+    index.refresh()
+    versions = index.versions()
+    out = []
+    for row in index.sessions(since=since, question=question):
+        overall, feats, source = index.current_scores(row, versions.get(row.path, []))
+        if overall is None:
+            continue
+        out.append(Point(row.created_at, row.name, row.question_id, row.rubric, overall, dict(feats), source))
+    return out
+
+
+def trends(points: list[Point]) -> dict[str, Trend]:
+    """Per feature (and `overall`, scaled to 0..1), the scores of the sessions that measured it."""
+    series: dict[str, tuple[list[float], list[str]]] = {OVERALL: ([], [])}
+    for p in points:
+        series[OVERALL][0].append(round((p.overall or 0) / 100, 3))
+        series[OVERALL][1].append(p.when)
+        for fid, score in p.features.items():
+            s = series.setdefault(fid, ([], []))
+            s[0].append(score)
+            s[1].append(p.when)
+    return {fid: Trend(fid, tuple(v), tuple(w)) for fid, (v, w) in series.items() if v}
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(scores: tuple[float, ...], width: int = 24) -> str:
+    """Scores 0..1 as block characters (the latest `width` of them)."""
+    return "".join(_BLOCKS[min(7, int(max(0.0, min(1.0, s)) * 7.999))] for s in scores[-width:])
+
+
+_COLOURS = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#4d7c0f", "#be185d"]
+
+
+def _svg(trend: Trend, colour: str, w: int = 520, h: int = 140) -> str:
+    pad, n = 28, len(trend.scores)
+    xs = [pad + (w - 2 * pad) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
+    ys = [h - pad - (h - 2 * pad) * s for s in trend.scores]
+    grid = "".join(
+        f'<line x1="{pad}" x2="{w - pad}" y1="{h - pad - (h - 2 * pad) * g}" y2="{h - pad - (h - 2 * pad) * g}" class="g"/>'
+        f'<text x="4" y="{h - pad - (h - 2 * pad) * g + 4}" class="t">{g:.1f}</text>' for g in (0, 0.5, 1))
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{html.escape(wh[:10])}: {s:.2f}</title></circle>'
+        for x, y, s, wh in zip(xs, ys, trend.scores, trend.whens))
+    dates = (f'<text x="{pad}" y="{h - 6}" class="t">{html.escape(trend.whens[0][:10])}</text>'
+             f'<text x="{w - pad}" y="{h - 6}" class="t" text-anchor="end">{html.escape(trend.whens[-1][:10])}</text>')
+    return (f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{html.escape(trend.feature)}">'
+            f'{grid}<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>{dots}{dates}</svg>')
+
+
+def chart_html(points: list[Point], title: str = "mockvoice progress") -> str:
+    """A self-contained HTML page (inline SVG, no scripts or external files): one line chart per feature."""
+    ts = trends(points)
+    arrows = {"up": "▲", "down": "▼", "flat": "●"}
+    cards = []
+    for i, (fid, t) in enumerate(sorted(ts.items(), key=lambda kv: (kv[0] != OVERALL, kv[0]))):
+        label = "overall (0-100, shown as 0-1)" if fid == OVERALL else fid.replace("_", " ")
+        cards.append(
+            f'<section><h2>{html.escape(label)} <span class="{t.direction}">{arrows[t.direction]} '
+            f'{t.early:.2f} → {t.recent:.2f}</span></h2>{_svg(t, _COLOURS[i % len(_COLOURS)])}'
+            f'<p>{len(t.scores)} sessions; earliest {t.window()} averaged {t.early:.2f}, latest {t.window()} {t.recent:.2f}.</p></section>')
+    rows = "".join(
+        f"<tr><td>{html.escape(p.when[:16].replace('T', ' '))}</td><td>{html.escape(p.session)}</td>"
+        f"<td>{html.escape(p.question_id or '-')}</td><td>{p.overall:.0f}</td><td>{html.escape(p.scored_with)}</td></tr>"
+        for p in reversed(points))
+    style = ("body{font-family:system-ui,sans-serif;margin:2em;color:#111;max-width:1150px}"
+             "main{display:flex;flex-wrap:wrap;gap:1em}section{border:1px solid #ddd;border-radius:8px;padding:.5em 1em}"
+             "h2{font-size:1em;margin:.3em 0}.up{color:#16a34a}.down{color:#dc2626}.flat{color:#666}"
+             ".g{stroke:#eee}.t{font-size:10px;fill:#888}table{border-collapse:collapse;margin-top:1.5em}"
+             "td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}p{color:#555;font-size:.85em}")
+    made = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
+            f"<p>{len(points)} sessions, made {made}. Scores are each session's newest re-score with its rubric.</p>"
+            f"<main>{''.join(cards)}</main><table><tr><th>when</th><th>session</th><th>question</th><th>overall</th>"
+            f"<th>scored with</th></tr>{rows}</table></body></html>")

@@ -1,0 +1,80 @@
+"""Progress trends and the HTML chart; spaced repetition for `next`."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from mockvoice.progress import Point, chart_html, trends
+from mockvoice.schedule import Candidate, plan_next
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+FEATS = ("clarifying_question", "trade_off", "failure_mode", "scale_estimate", "monitoring")
+
+
+def _point(days_ago: float, q: str, **scores: float) -> Point:
+    feats = {f: scores.get(f, 0.5) for f in FEATS}
+    overall = round(100 * sum(feats.values()) / len(feats), 1)
+    when = (NOW - timedelta(days=days_ago)).isoformat(timespec="seconds")
+    return Point(when, f"s-{days_ago}", q, "system-design", overall, feats, "original")
+
+
+def test_trends_and_chart_are_self_contained_and_escaped():
+    pts = [_point(10 - i, "<img src=x onerror=alert(1)>", trade_off=0.2 * i, monitoring=1 - 0.2 * i) for i in range(5)]
+    ts = trends(pts)
+    assert ts["trade_off"].direction == "up" and ts["monitoring"].direction == "down"
+    assert ts["failure_mode"].direction == "flat" and len(ts["overall"].scores) == 5
+    page = chart_html(pts)
+    assert page.count("<svg") == 6 and "<script" not in page and "http" not in page.replace("http://www.w3.org", "")
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_weak_feature_comes_back_sooner_than_a_strong_one():
+    pts = [_point(d, "url-shortener", trade_off=0.2, monitoring=1.0, clarifying_question=0.9) for d in (9, 5, 2)]
+    cands = [Candidate("url-shortener", "Design a URL shortener.", "system-design", FEATS),
+             Candidate("tell-me-about", "A project you are proud of.", "behavioral", ("story", "impact")),
+             Candidate("rate-limiter", "Design a rate limiter.", "system-design", FEATS)]
+    s = plan_next(pts, cands, NOW)
+    cards = {c.id: c for c in s.cards}
+    assert cards["trade_off"].box == 0 and cards["monitoring"].box == 3
+    assert cards["trade_off"].due < cards["monitoring"].due
+    assert s.focus[0].id == "trade_off"
+    assert s.question.id == "rate-limiter"  # covers the weak feature and has not been tried
+    assert any("trade_off: weak last time" in r for r in s.reasons)
+    assert any(r.startswith("later: ") and "monitoring" in r for r in s.reasons)
+
+    # practising the weak feature well moves it up and pushes its next review out
+    better = pts + [_point(0.1, "rate-limiter", trade_off=1.0, monitoring=1.0, clarifying_question=0.9)]
+    after = {c.id: c for c in plan_next(better, cands, NOW).cards}
+    assert after["trade_off"].box == 1 and after["trade_off"].due > NOW
+
+
+def test_no_history_suggests_a_start():
+    s = plan_next([], [Candidate("q1", "Design X.", "system-design", FEATS)], NOW)
+    assert s.question.id == "q1" and "no scored sessions yet" in s.reasons[0]
+
+
+def test_progress_and_next_commands_on_imported_history(cli, tmp_path, _isolated_recordings):
+    answers = [
+        "We store links in a database.",
+        "How many users do we expect? I would pick Redis over Memcached, but it costs memory.",
+        "How many users do we expect per day? Is it read heavy? Kafka gives replay but costs operations, "
+        "SQS is simpler. If the cache goes down we fall back to the database. We alert on p99 latency.",
+    ]
+    files = []
+    for i, text in enumerate(answers):
+        f = tmp_path / f"answer{i}.txt"
+        f.write_text(text)
+        stamp = (NOW - timedelta(days=10 - 3 * i)).timestamp()
+        os.utime(f, (stamp, stamp))
+        files.append(f)
+    assert cli("import", *files, "--question", "url-shortener").code == 0
+    res = cli("progress", "--question", "url-shortener")
+    assert res.code == 0, res.err
+    assert "progress over 3 sessions" in res.out and "trade_off" in res.out
+    page = _isolated_recordings / "progress.html"
+    assert page.is_file() and page.read_text().count("<svg") >= 6
+    assert "No scored sessions for question 'nope'" in cli("progress", "--question", "nope").out
+    res = cli("next", "--all")
+    assert res.code == 0, res.err
+    assert "Next:" in res.out and "Why:" in res.out and "schedule" in res.out
