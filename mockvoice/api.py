@@ -15,9 +15,9 @@ from .transcript import Transcript
 __all__ = ["score_text", "score_audio", "transcribe_for_rubric"]
 
 
-def score_text(text: str, rubric: "Rubric | str | None" = None) -> Scorecard:
+def score_text(text: str, rubric: "Rubric | str | None" = None, question: str | None = None) -> Scorecard:
     """Score a typed or pasted transcript (no timings, so evidence times are None)."""
-    return score_transcript(Transcript.from_text(text), rubric)
+    return score_transcript(Transcript.from_text(text), rubric, question=question)
 
 
 def transcribe_for_rubric(
@@ -45,7 +45,8 @@ def score_audio(
     rubric: "Rubric | str | None" = None,
     model: str | None = None,
     transcriber: Transcriber | None = None,
+    question: str | None = None,
 ) -> Scorecard:
     """Transcribe a recording (any common format) and score it against a rubric."""
     rb = load_rubric(rubric)
-    return score_transcript(transcribe_for_rubric(audio, rb, model, transcriber), rb)
+    return score_transcript(transcribe_for_rubric(audio, rb, model, transcriber), rb, question=question)

@@ -75,8 +75,8 @@ def measure_delivery(transcript: Transcript, long_pause_s: float = 3.0, band: tu
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
     span = max(timed[-1].end - timed[0].start, 1e-6)
     minutes = span / 60.0
-    pauses = [Pause(start=a.end, end=b.start) for a, b in zip(timed, timed[1:]) if b.start - a.end > 0]
-    longest = max((p.length for p in pauses), default=0.0)
+    gaps = [(a.end, b.start) for a, b in zip(timed, timed[1:]) if b.start - a.end > 0]
+    longest = max((e - s for s, e in gaps), default=0.0)
     wpm = round(content_words / minutes, 1)
     return Delivery(
         words=content_words,
@@ -87,7 +87,7 @@ def measure_delivery(transcript: Transcript, long_pause_s: float = 3.0, band: tu
         fillers_per_min=round(len(fillers) / minutes, 2),
         filler_times=tuple(round(w.start, 2) for w in fillers if w.start is not None),
         longest_pause_s=round(longest, 2),
-        long_pauses=tuple(p for p in pauses if p.length >= long_pause_s),
+        long_pauses=tuple(Pause(start=s, end=e) for s, e in gaps if round(e - s, 3) >= long_pause_s),
         hedges=len(hedges),
         hedge_phrases=tuple(hedges),
     )

@@ -34,8 +34,16 @@ _HOMOPHONES = [
     (re.compile(r"\bon[- ]call\b"), "oncall"),
     (re.compile(r"\bper cent\b|%"), " percent"),
 ]
+_ANY_HOMOPHONE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _HOMOPHONES))
 _PUNCT = re.compile(r"[^a-z0-9'?,.\s-]")
 _STOP = re.compile(r"(?<!\d)[.!;:](?!\d)")
+
+
+_MARKS = re.compile(r"\?|,(?!\d)|(?<![a-z0-9])-|-(?![a-z0-9])")
+
+
+def _space_mark(m: re.Match[str]) -> str:
+    return " " if m.group(0) == "-" else f" {m.group(0)} "
 
 
 def clean(text: str) -> str:
@@ -43,11 +51,10 @@ def clean(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", ", ").replace("\u2013", "-")
     t = _FILLER.sub("", t)
     t = digitise(t)
-    for rx, repl in _HOMOPHONES:
-        t = rx.sub(repl, t)
+    if _ANY_HOMOPHONE.search(t):
+        for rx, repl in _HOMOPHONES:
+            t = rx.sub(repl, t)
     t = _PUNCT.sub(" ", t)
     t = _STOP.sub(" . ", t)
-    t = re.sub(r"\?", " ? ", t)
-    t = re.sub(r",(?!\d)", " , ", t)
-    t = re.sub(r"(?<![a-z0-9])-|-(?![a-z0-9])", " ", t)
+    t = _MARKS.sub(_space_mark, t)
     return " ".join(t.split())

@@ -1,0 +1,85 @@
+"""Scoring throughput: prints transcripts scored per second on realistic 300-word answers (target >= 200/s, one core).
+
+Answers are assembled from the labelled answer lines (scoping questions, trade-offs, failures,
+numbers, name-dropping, check-ins, fillers), about 300 words each. Two kinds are timed: typed
+text (Transcript.from_text) and timed transcripts with word timings at 150 wpm, as from Whisper.
+Usage: .venv/bin/python benchmarks/score.py [--n 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from labelled import load_answers, load_utterances  # noqa: E402
+
+from mockvoice.rubric import load_rubric  # noqa: E402
+from mockvoice.scoring import score_transcript  # noqa: E402
+from mockvoice.transcript import Segment, Transcript, Word  # noqa: E402
+
+FILLERS = ["um", "uh", "so", "like", "you know"]
+
+
+def make_texts(n: int, words: int = 300, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    pool = [ln.text for a in load_answers() for ln in a.lines] + [ln.text for ln in load_utterances()]
+    out = []
+    for _ in range(n):
+        parts: list[str] = []
+        count = 0
+        while count < words:
+            s = rng.choice(pool)
+            if rng.random() < 0.3:
+                s = f"{rng.choice(FILLERS)} {s}"
+            parts.append(s if s[-1:] in ".?" else s + ".")
+            count += len(s.split())
+        out.append(" ".join(" ".join(parts).split()[:words]))
+    return out
+
+
+def timed(text: str, wpm: float = 150.0) -> Transcript:
+    step = 60.0 / wpm
+    words, segments, t = [], [], 0.0
+    for tok in text.split():
+        words.append(Word(text=tok, start=round(t, 3), end=round(t + step * 0.8, 3), probability=0.9))
+        t += step
+        if tok.endswith((".", "?")):
+            segments.append(Segment(text=" ".join(w.text for w in words), start=words[0].start, end=words[-1].end, words=tuple(words)))
+            words = []
+            t += 0.4
+    if words:
+        segments.append(Segment(text=" ".join(w.text for w in words), start=words[0].start, end=words[-1].end, words=tuple(words)))
+    return Transcript(text=text, segments=tuple(segments), duration=t)
+
+
+def rate(transcripts: list[Transcript], rubric) -> float:
+    score_transcript(transcripts[0], rubric)  # warm up
+    t0 = time.perf_counter()
+    for tr in transcripts:
+        score_transcript(tr, rubric, question="Design a URL shortener")
+    return len(transcripts) / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=400, help="transcripts per kind")
+    args = ap.parse_args()
+    rubric = load_rubric("system-design")
+    texts = make_texts(args.n)
+    plain = [Transcript.from_text(t) for t in texts]
+    with_times = [timed(t) for t in texts]
+    print(f"{args.n} transcripts of {sum(len(t.split()) for t in texts) / len(texts):.0f} words, rubric {rubric.id}, one core")
+    for label, batch in (("typed text", plain), ("timed (Whisper-like)", with_times)):
+        r = rate(batch, rubric)
+        print(f"  {label:22} {r:8.1f} transcripts/s   {1000 / r:6.2f} ms each   (target >= 200/s: {'met' if r >= 200 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Feature detectors: every hard-negative family, spoken numbers, misheard terms, and accuracy on the labelled set."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mockvoice.detectors import analyse, clarifying_question, detect
+from mockvoice.numbers import digitise
+from mockvoice.spoken import clean
+from mockvoice.transcript import Transcript
+from mockvoice.utterances import split_utterances
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from labelled import DATA, FEATURES, load_answers, load_utterances  # noqa: E402
+
+
+def found(feature: str, text: str) -> bool:
+    texts = [clean(text)]
+    questions = frozenset(clarifying_question(texts).indices)
+    return bool(analyse(feature, texts, (), questions).indices)
+
+
+@pytest.mark.parametrize("text", [
+    "how many users are we expecting per day",  # no question mark: word order
+    "so what's the read to write ratio",
+    "do we need strong consistency or is eventual okay",
+    "before I jump in who are the users",
+    "I'd like to understand the availability target",
+    "since when are we seeing the errors",
+    "how many rights per second do we expect at peak",  # ASR homophone of "writes"
+])
+def test_scoping_questions_count(text):
+    assert found("clarifying_question", text)
+
+
+@pytest.mark.parametrize("family,text", [
+    ("check-in", "does that make sense"),
+    ("check-in", "Should I go deeper into the database?"),
+    ("check-in", "am I on the right track here"),
+    ("check-in", "is this the level of detail you want"),
+    ("rhetorical", "so how do we make this fast well we put a cache in front"),
+    ("rhetorical", "what's the bottleneck here it's the database writes"),
+    ("rhetorical", "why would we use a queue because the writes come in bursts"),
+    ("employer", "what's the company culture like on your team"),
+    ("employer", "What are the next steps in the interview process?"),
+    ("employer", "how big is your engineering team"),
+])
+def test_not_clarifying_questions(family, text):
+    assert not found("clarifying_question", text), family
+    assert clarifying_question([clean(text)]).near_misses or not clarifying_question([clean(text)]).hits
+
+
+@pytest.mark.parametrize("text,positive", [
+    ("Kafka gives us replay but costs operational overhead, SQS is simpler and good enough here", True),
+    ("a push model is faster for users but fan out on write gets expensive for celebrities", True),
+    ("I'd rather accept slightly stale reads than pay for a second region", True),
+    ("we'll use Kafka, it's the industry standard", False),
+    ("I'd go with MongoDB because it's web scale", False),
+    ("there are trade-offs of course", False),
+    ("there are always tradeoffs with these things", False),
+    ("we'll use Cassandra, Redis, Kafka and Elasticsearch", False),
+])
+def test_trade_offs_and_name_dropping(text, positive):
+    assert found("trade_off", text) is positive
+
+
+@pytest.mark.parametrize("text,positive", [
+    ("if the cache goes down all reads hit the database so we shed load with a rate limit", True),
+    ("the payment provider times out so we retry with exponential backoff and an idempotency key", True),
+    ("a hot partition would overload one shard so we add a random suffix to the key", True),
+    ("it won't go down, it's on AWS", False),
+    ("the cloud handles that for us", False),
+    ("we'll make it reliable", False),
+    ("Kubernetes takes care of failures automatically", False),
+    ("the request goes down to the storage layer", False),
+])
+def test_failure_modes_and_denial(text, positive):
+    assert found("failure_mode", text) is positive
+
+
+def test_denial_is_named_as_a_near_miss():
+    result = analyse("failure_mode", [clean("Redis never fails in my experience")])
+    assert not result.hits and "denies failure" in result.near_misses[0].cue
+
+
+@pytest.mark.parametrize("text,positive", [
+    ("a hundred million writes a day divided by about a hundred thousand seconds is roughly a thousand writes per second", True),
+    ("12k rights per second at 1 KB each is 12 MB per second", True),
+    ("twelve thousand writes per second times one kilobyte is twelve megabytes a second", True),
+    ("2% of 10,000 requests a second is 200 failures every second", True),
+    ("we have about 10 million users", False),
+    ("the service handles 5000 QPS", False),
+    ("step one is the API, step two is the data model", False),
+    ("the p99 went from 800 ms to 200 ms after the fix", False),
+])
+def test_scale_estimates_need_arithmetic(text, positive):
+    assert found("scale_estimate", text) is positive
+
+
+@pytest.mark.parametrize("text,positive", [
+    ("I'd put an alert on the error rate and page the on call", True),
+    ("we track p99 latency on a dashboard", True),
+    ("distributed tracing would show which service is slow", True),
+    ("we send the user an alert when their package ships", False),
+    ("the write ahead log makes the database durable", False),
+    ("sellers have a dashboard showing their sales", False),
+])
+def test_monitoring_versus_product_features(text, positive):
+    assert found("monitoring", text) is positive
+
+
+@pytest.mark.parametrize("spoken,digits", [
+    ("twelve thousand", "12000"),
+    ("a hundred million", "100000000"),
+    ("12k", "12000"),
+    ("1,200", "1200"),
+    ("8.6 billion", "8600000000"),
+    ("twenty five thousand", "25000"),
+    ("ninety nine point nine", "99.9"),
+])
+def test_spoken_numbers_become_digits(spoken, digits):
+    assert digitise(spoken) == digits
+
+
+def test_misheard_terms_are_mapped_back():
+    assert "writes per second" in clean("twelve thousand rights per second")
+    assert "cache" in clean("the cash in front of the database")
+    assert "p99" in clean("the P 99 latency")
+
+
+def test_question_and_answer_features_do_not_double_count():
+    utts = split_utterances(Transcript.from_text("Do we favour availability or consistency when the network partitions?"))
+    assert detect("clarifying_question", utts) == [0]
+    assert detect("failure_mode", utts) == []
+
+
+def _f1(pairs: list[tuple[bool, bool]]) -> float:
+    tp = sum(p and y for p, y in pairs)
+    fp = sum(p and not y for p, y in pairs)
+    fn = sum(y and not p for p, y in pairs)
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_labelled_utterances_f1(feature):
+    lines = [ln for p in sorted(DATA.glob("*.txt")) if p.name != "answers.txt" for ln in load_utterances(p)]
+    assert len(lines) >= 250
+    pairs = [(found(feature, ln.text), feature in ln.labels) for ln in lines]
+    assert _f1(pairs) >= 0.9
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_labelled_answers_f1_in_context(feature):
+    answers = load_answers()
+    assert len(answers) >= 30
+    pairs = []
+    for a in answers:
+        texts = [clean(ln.text) for ln in a.lines]
+        questions = frozenset(clarifying_question(texts).indices)
+        hits = set(analyse(feature, texts, (), questions).indices)
+        pairs += [(j in hits, feature in ln.labels) for j, ln in enumerate(a.lines)]
+    assert _f1(pairs) >= 0.9

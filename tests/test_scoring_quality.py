@@ -1,0 +1,100 @@
+"""Scoring quality: stronger answers score higher, structure and timing, and feedback that quotes the answer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mockvoice import score_text
+from mockvoice.scoring import score_transcript
+from mockvoice.transcript import Segment, Transcript, Word
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from labelled import load_answers  # noqa: E402
+
+ANSWERS = {a.id: a for a in load_answers()}
+PAIRS = sorted(p for p in {a.id.rsplit("-", 1)[0] for a in ANSWERS.values()} if f"{p}-strong" in ANSWERS and f"{p}-weak" in ANSWERS)
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_stronger_answer_scores_higher(pair):
+    strong, weak = ANSWERS[f"{pair}-strong"], ANSWERS[f"{pair}-weak"]
+    s = score_transcript(Transcript.from_text(strong.text), strong.rubric, question=strong.question)
+    w = score_transcript(Transcript.from_text(weak.text), weak.rubric, question=weak.question)
+    assert s.overall > w.overall + 30, (s.overall, w.overall)
+
+
+def test_long_confident_name_dropping_answer_loses_to_a_short_careful_one():
+    weak = ANSWERS["url-weak"].text * 3  # three times as long, still no substance
+    careful = (
+        "How many links a day, and is it read heavy? Do links expire? "
+        "I'd use a key value store rather than Postgres because we never join, the cost is no ad hoc queries. "
+        "If the cache goes down the database takes every read, so we keep a replica and shed load."
+    )
+    assert len(weak.split()) > 4 * len(careful.split())
+    assert score_text(careful).overall > score_text(weak).overall
+
+
+def test_default_call_still_works_and_keeps_the_json_shape():
+    card = score_text("How many users do we expect? We could cache, but reads would be stale.")
+    dump = card.model_dump(mode="json")
+    assert {"rubric", "overall", "features", "delivery", "structure"} <= set(dump)
+    cq = dump["features"]["clarifying_question"]
+    assert {"count", "score", "evidence", "feedback"} <= set(cq)
+    assert {"text", "start", "end"} <= set(cq["evidence"][0])
+    assert 0 <= dump["overall"] <= 100
+
+
+def _timed(parts: list[tuple[str, float]]) -> Transcript:
+    """A Whisper-like transcript: each (sentence, start seconds) spoken at 150 wpm."""
+    segments = []
+    for text, t in parts:
+        words = []
+        for tok in text.split():
+            words.append(Word(text=tok, start=round(t, 2), end=round(t + 0.3, 2)))
+            t += 0.4
+        segments.append(Segment(text=text, start=words[0].start, end=words[-1].end, words=tuple(words)))
+    return Transcript(text=" ".join(p for p, _ in parts), segments=tuple(segments))
+
+
+def test_requirements_first_and_time_to_first_question():
+    first = _timed([("Okay, let me think about this.", 0.0), ("How many users do we expect per day?", 4.0),
+                    ("Is it read heavy?", 8.0), ("We'll use a key value store for the mapping.", 12.0)])
+    late = _timed([("We'll use Cassandra and Redis for this.", 0.0), ("The API servers sit behind a load balancer.", 4.0),
+                   ("How many users do we expect per day?", 9.0)])
+    a, b = score_transcript(first), score_transcript(late)
+    assert a.structure.requirements_first is True and a.structure.first_question_at == pytest.approx(4.0)
+    assert a.structure.questions_before_design == 2
+    assert b.structure.requirements_first is False and b.structure.questions_after_design == 1
+    assert b.structure.first_question_at == pytest.approx(9.0)
+    # the same question counts less once the boxes are drawn
+    assert a.features["clarifying_question"].score > b.features["clarifying_question"].score
+    assert any("before your first scoping question" in f or "before asking" in f for f in b.feedback + (b.features["clarifying_question"].feedback,))
+    positions = [m.position for m in a.structure.timeline]
+    assert positions == sorted(positions) and a.structure.order[0] == "clarifying_question"
+
+
+def test_feedback_quotes_evidence_and_names_near_misses():
+    card = score_text(
+        "We'll use Kafka, it's the industry standard. It won't go down, it's on AWS. Does that make sense? "
+        "If the primary fails we fail over to a replica in another zone.",
+        question="Design a notification service",
+    )
+    fm = card.features["failure_mode"]
+    assert "If the primary fails" in fm.feedback  # quotes the best evidence
+    assert fm.best is not None and fm.best.cue
+    trade = card.features["trade_off"]
+    assert "industry standard" in trade.feedback and trade.missing
+    cq = card.features["clarifying_question"]
+    assert "Does that make sense" in cq.feedback and "check-in" in cq.feedback
+    assert "channels" in cq.feedback  # specific to a notification service
+
+
+def test_feedback_differs_by_question():
+    text = "We'll store everything in Postgres."
+    a = score_text(text).features["trade_off"].feedback
+    b = score_transcript(Transcript.from_text(text), question="Design a rate limiter for an API").features["trade_off"].feedback
+    c = score_transcript(Transcript.from_text(text), question="Design a URL shortener").features["trade_off"].feedback
+    assert a != b != c and "token bucket" in b and "counter-based ids" in c
