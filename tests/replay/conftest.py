@@ -21,3 +21,32 @@ def session_dir(tmp_path_factory) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def pulse_server(tmp_path_factory):
+    """A private PulseAudio daemon with a null sink as speaker: real PortAudio output, nothing audible."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("pulseaudio") is None:
+        pytest.fail("pulseaudio is missing; run scripts/setup.sh (it installs it)")
+    run = tmp_path_factory.mktemp("pulse")
+    sock = run / "native"
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(run), HOME=str(run))
+    proc = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--system=false",
+         f"--log-target=file:{run / 'pa.log'}", "-L", f"module-native-protocol-unix auth-anonymous=1 socket={sock}",
+         "-L", "module-null-sink sink_name=replay_speaker", "-L", "module-always-sink"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not sock.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    if not sock.exists():
+        proc.kill()
+        pytest.fail(f"PulseAudio did not start; see {run / 'pa.log'}")
+    yield f"unix:{sock}"
+    proc.terminate()
+    proc.wait(timeout=5)

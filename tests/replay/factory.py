@@ -20,7 +20,7 @@ PROBE = "How would you know it is healthy in production?"
 ANSWER_1 = [
     "How many users do we expect per day?", 0.6,
     "Do we need custom aliases?", 3.5,
-    "We could use Redis instead of a database lookup, which is faster but costs memory.", 0.6,
+    "Redis is faster than a database lookup, but the trade-off is that it costs memory.", 0.6,
     "If the cache goes down, we fall back to the database.",
 ]
 # Turn 2: monitoring and a scale estimate.

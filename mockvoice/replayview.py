@@ -1,0 +1,148 @@
+"""Rich views of a replay: the live frame (synced transcript, timeline, marks so far) and the printed transcript."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.rule import Rule
+from rich.text import Text
+
+from .annotate import Annotation, feature_colours
+from .delivery import is_filler
+from .replay import Replay, ReplayTurn
+from .utterances import split_utterances
+
+__all__ = ["clock", "live_frame", "annotated_lines"]
+
+KIND = {"question": "Question", "probe": "Probe", "wrap_up": "Wrap-up"}
+HELP = "space pause/resume · ←/→ 5 s · n/p next/previous mark · q quit"
+
+
+def clock(seconds: float | None) -> str:
+    """m:ss.s, or a dash when untimed."""
+    if seconds is None:
+        return "  -   "
+    m, s = divmod(max(seconds, 0.0), 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def _mark_line(a: Annotation) -> Text:
+    text = a.text if len(a.text) <= 72 else a.text[:70] + "…"
+    line = Text(f"  {clock(a.start)} ", style="dim", no_wrap=True, overflow="ellipsis")
+    if a.kind == "evidence":
+        line.append(f"● {a.label}", style=f"bold {a.colour}")
+        line.append(f"  “{text}”")
+    elif a.kind == "pause":
+        line.append(f"‖ long pause {a.text}", style=a.colour)
+    else:
+        line.append(f"~ filler “{text}”", style=a.colour)
+    return line
+
+
+def _timeline(rt: ReplayTurn, pos: float, width: int = 60) -> Text:
+    cells = ["─"] * width
+    styles = ["grey35"] * width
+    dur = max(rt.duration, 0.1)
+    for a in rt.notes.annotations:
+        if a.start is None:
+            continue
+        lo = int(a.start / dur * width)
+        hi = max(lo + 1, int((a.end if a.end is not None else a.start) / dur * width))
+        for i in range(max(lo, 0), min(hi, width)):
+            cells[i], styles[i] = ("█", a.colour) if a.kind == "evidence" else ("░", a.colour) if a.kind == "pause" else ("▲", a.colour)
+    head = min(int(pos / dur * width), width - 1)
+    cells[head], styles[head] = "┃", "bold white"
+    line = Text()
+    for c, s in zip(cells, styles):
+        line.append(c, style=s)
+    return line
+
+
+def _transcript(rt: ReplayTurn, pos: float) -> Text:
+    words = rt.turn.transcript.words
+    colours = feature_colours(rt.turn.scorecard)
+    cur = max((i for i, w in enumerate(words) if w.start is not None and w.start <= pos), default=-1)
+    pause_ends = {round(a.end, 2): a for a in rt.notes.annotations if a.kind == "pause" and a.end is not None}
+    out = Text()
+    for i in range(max(0, cur - 35), min(len(words), max(cur, 0) + 45)):
+        w = words[i]
+        p = pause_ends.get(round(w.start, 2)) if w.start is not None else None
+        if p is not None:
+            out.append(f"‖ {p.text} ", style="reverse grey50" if p.start <= pos < p.end else "grey50")
+        feats = rt.marks[i] if i < len(rt.marks) else ()
+        colour = colours.get(feats[0][0]) if feats else None
+        spoken = w.start is not None and w.start <= pos
+        if i == cur and (w.end is None or pos < w.end + 0.3):
+            style = f"reverse bold {colour or ''}".strip()
+        elif is_filler(w.text):
+            style = "underline red" if spoken else "dim red"
+        elif colour:
+            style = f"bold {colour}" if spoken else f"dim {colour}"
+        else:
+            style = "" if spoken else "dim"
+        out.append(w.text.strip(), style=style)
+        out.append(" ")
+    return out
+
+
+def _after_turn(rt: ReplayTurn, last: bool, wrap_up: str | None) -> list[Text]:
+    n = rt.notes
+    lines = [Text(f"End of answer {n.index}" + (f" · score {n.overall:.0f}/100" if n.overall is not None else ""), style="bold")]
+    lines += [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in n.feedback[:3]]
+    if n.probe:
+        lines.append(Text.assemble(("Interviewer probed: ", "bold"), n.probe, (f"  ({n.probe_reason})" if n.probe_reason else "", "dim")))
+    if last and wrap_up:
+        lines.append(Text.assemble(("Wrap-up: ", "bold"), wrap_up))
+    return lines
+
+
+def live_frame(state: Replay) -> Group:
+    """One frame of the live replay."""
+    rt, pos = state.turn, state.position()
+    n = rt.notes
+    ended = state.hold_until is not None or state.player.finished
+    status = "ended  " if ended else ("paused " if state.player.paused else "playing")
+    parts = [
+        Text.assemble((f"Turn {n.index} ", "bold"), (f"({state.current + 1} of {len(state.turns)}) ", "dim"),
+                      (KIND.get(n.prompt_kind, n.prompt_kind) + ": ", "bold cyan"), n.prompt),
+        Text.assemble((status, "bold green" if status == "playing" else "bold yellow"),
+                      f" {clock(pos)} / {clock(rt.duration)}   "),
+        _timeline(rt, pos),
+    ]
+    if ended:  # between turns the probe and feedback come first, so they are never cropped
+        parts += _after_turn(rt, state.current + 1 == len(state.turns), state.wrap_up)
+    parts += [Text(""), _transcript(rt, pos), Text(""), Text("Marked so far:", style="bold")]
+    passed = [a for a in n.annotations if a.start is not None and a.start <= pos + 0.05]
+    parts += [_mark_line(a) for a in passed[-6:]] or [Text("  (nothing yet)", style="dim")]
+    parts.append(Text(HELP, style="dim"))
+    return Group(*parts)
+
+
+def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: float = 0.0):
+    """The printed replay: each answer's sentences with timestamps, its marks, feedback and the probe after it."""
+    for k, rt in enumerate(turns):
+        n = rt.notes
+        yield Rule(f"Turn {n.index}", align="left")
+        yield Text.assemble((KIND.get(n.prompt_kind, n.prompt_kind) + ": ", "bold cyan"), n.prompt)
+        since = start if k == 0 else 0.0
+        events: list[tuple[float, int, Text]] = []
+        utts = split_utterances(rt.turn.transcript)
+        order = float("inf")
+        for i, u in enumerate(utts):
+            at = u.start if u.start is not None else order + i
+            if u.start is None or u.start >= since - 0.01:
+                events.append((at, 0, Text.assemble((f"[{clock(u.start)}] ", "dim"), u.text)))
+        evidence = {}
+        for a in n.annotations:
+            if a.kind == "evidence":
+                evidence.setdefault(a.text, []).append(a)
+        for i, u in enumerate(utts):
+            for a in evidence.get(u.text, []):
+                at = u.start if u.start is not None else order + i
+                if u.start is None or u.start >= since - 0.01:
+                    events.append((at, 1, Text.assemble(" " * 9, (f"● {a.label}", f"bold {a.colour}"))))
+        for a in n.annotations:
+            if a.kind != "evidence" and a.start is not None and a.start >= since - 0.01:
+                events.append((a.start, 2, _mark_line(a)))
+        for _, _, line in sorted(events, key=lambda e: (e[0], e[1])):
+            yield line
+        yield from _after_turn(rt, k + 1 == len(turns), wrap_up)
