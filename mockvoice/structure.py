@@ -13,8 +13,8 @@ __all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement"]
 # a statement that commits to a design: a component, a technology, or "we'll use / I'd put"
 _DESIGN = re.compile(
     r"\b(?:(?:we'll|we will|i'll|i will|i'd|i would|we'd|we would|let's|we can|we could|we should|we're going to|i'm going to|we need to) "
-    r"(?:just )?(?:use|put|store|build|add|go with|pick|choose|shard|cache|split|run|write|deploy|design|start with|create|have|keep|need|partition|replicate)\b|"
-    r"(?:database|db|cache|queue|load balancer|service|api|endpoint|server|cdn|table|schema|shard|index|cluster|microservices?|gateway|worker|"
+    r"(?:just )?(?:use|using|put|store|build|add|go with|pick|choose|shard|cache|split|run|write|deploy|design|start with|create|have|keep|need|partition|replicate)\b|"
+    r"(?:we use|we're using|key value store|database|db|cache|queue|load balancer|service|api|endpoint|server|cdn|table|schema|shard|index|cluster|microservices?|gateway|worker|"
     r"kafka|redis|postgres|mysql|cassandra|dynamodb|mongodb|s3|kubernetes|elasticsearch|rabbitmq|sqs|lambda|memcached|websockets?|grpc|rest)\b)"
 )
 
