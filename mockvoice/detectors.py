@@ -31,10 +31,14 @@ _TRADE_EXPLICIT = _rx(
     r"(?:i'd|i would|we'd|we) (?:rather|prefer) .{0,60} than", r"more moving parts", r"lock(?:s|ed)? us in(?:to)?",
     r"the price we pay", r"what we lose", r"(?:adds?|adding) (?:\w+ ){0,2}(?:complexity|latency|overhead|headaches?|cost|risk|moving parts|a hop|a network hop|delay|a failure point)",
     r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)", r"(?:but|though|although|while) (?:we|you) (?:lose|give up|pay|sacrifice|can't|cannot|need to|have to)",
-    r"premature", r"overkill", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
+    r"premature", r"overkill", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
+    r"only buys us", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
 )
-_CONTRAST = _rx(r"but", r"even though", r"although", r"though", r"while", r"rather than", r"instead of", r"over", r"whereas", r"compared (?:to|with)", r"or")
+_CONTRAST = re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
+                       r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b")
+# a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
+_COST_AFTER = _rx(r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't")
 _EVAL = _rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
     r"throughput", r"overhead", r"operational\w*", r"operate", r"harder", r"hard", r"easier", r"easy", r"flexib\w+", r"memory",
@@ -43,7 +47,7 @@ _EVAL = _rx(
     r"efficient", r"round trip", r"sticky", r"lock\w*", r"moving parts", r"work", r"invalidation", r"headaches?", r"bursts?",
     r"delay", r"round ?trips?", r"joins?", r"transactions?", r"fail\w*", r"overkill", r"data loss", r"hot", r"conflicts?",
     r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*", r"everywhere", r"one ?way", r"holds", r"hurts?", r"cold starts?",
-    r"old", r"out of date", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
+    r"old", r"out of date", r"quick\w*", r"cut\w*", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
     r"resilien\w+", r"durab\w+", r"robust", r"wasteful", r"bottlenecks?", r"downtime", r"infrastructure",
 )
 _REASON = _rx(r"because", r"since", r"so", r"means", r"which", r"given", r"as")
@@ -87,12 +91,13 @@ def _weighs(t: str) -> str | None:
     for c in _CONTRAST.finditer(t):
         word = c.group(0)
         before, after = t[: c.start()], t[c.end():]
-        ev_before, ev_after = _EVAL.search(before) or _BENEFIT.search(before), _EVAL.search(after) or _BENEFIT.search(after)
+        ev_before = _EVAL.search(before) or _BENEFIT.search(before)
+        ev_after = _EVAL.search(after) or _BENEFIT.search(after) or (_COST_AFTER.search(after) if word in ("but", "though", "although", "even though") else None)
         if word == "or":  # "A which is X or B which is Y": two options, each with a property
             if ev_before and ev_after and _REASON.search(t) and len(_EVAL.findall(t)) >= 2:
                 return f"weighs '{ev_before.group(0)}' against '{ev_after.group(0)}'"
             continue
-        if word in ("over", "rather than", "instead of"):
+        if word.endswith(" over") or word in ("rather than", "instead of"):
             if (_REASON.search(after) or _REASON.search(before)) and (ev_before or ev_after):
                 return word
             continue
@@ -115,7 +120,8 @@ _FAILURE = _rx(
     r"network partitions?", r"partition(?:s|ed)? (?:the network|between)", r"backs? up", r"backed up", r"piles? up", r"single points? of failure",
     r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
     r"clock skew", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
-    r"when a node fails", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
+    r"when a node fails", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
+    r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
 )
@@ -124,10 +130,11 @@ _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
+    r"restore from", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
+    r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
-_NEGATED = re.compile(r"\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
+_NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
 _DENIAL = _rx(
@@ -136,7 +143,7 @@ _DENIAL = _rx(
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
     r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself",
     r"happen all the time", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
-    r"nothing(?:'s| is)? (?:can |will |going to )?(?:go down|go wrong|fail|break)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
+    r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
     r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
     r"nothing (?:can|will) go wrong", r"so it's fine", r"so that's fine", r"won't go down",
 )
@@ -168,7 +175,7 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
 # --- scale estimates ------------------------------------------------------------------
 _NUM = r"\d+(?:\.\d+)?"
 _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=(?:kb|mb|gb|tb|pb|ms|x|k)\b)")
-_NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year|in|since|around|by) " + _NUM + r"\b(?! (?:percent|users|requests|servers|\w+ per))|\b(?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
+_NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
 _OP = re.compile(
     r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
     r"equals|becomes|works out|call it|or|about|roughly|around|to)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
@@ -210,14 +217,16 @@ _MON = _rx(
     r"logs for", r"(?:look|looking|check|checking|read|reading|grep|pull|dig) (?:at |through |up |into )?(?:the )?(?:logs|graph|graphs|latency|error rate)",
     r"(?:track|tracked|tracking|watch|watched|measure|measured|measuring|graph|chart|emit) (?:the |our |a |its )?(?:\w+ ){0,3}(?:latency|lag|rate|rates|throughput|usage|errors?|failures?|time|duration|count|ratio|saturation|load)",
     r"error rates?", r"roll(?:ing)? out to \d", r"instrument\w*", r"histograms?", r"telemetry", r"structured logs?", r"logs? with",
-    r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
+    r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
+    r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
 )
 _MON_NOT = _rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
     r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
-    r"write ahead log", r"log in", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
+    r"write ahead log", r"log in", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring",
+    r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
 )
 

@@ -51,20 +51,21 @@ _SUBJ = (r"(?:we|you|they|i|it|the|a|an|users?|customers?|this|that|these|those|
          r"people|clients?|messages?|links?|data|files?|drivers?|riders?|someone|most|requests?|reads?|writes?|"
          r"traffic|latency|orders?|payments?|notifications?)")
 _WH = (r"(?:what(?:'s| is| are| was| were| does| do| did| kind| sort| type| level| happens| about| percentage| ratio| share| part| scale| volume| size| if)|"
-       r"which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)|who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
+       r"who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
        r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|important|far|soon|quickly|stale|accurate|exact|"
        r"old|bad|widespread|critical|sensitive|consistent|available|reliable|durable)|how's|roughly how|about how|approximately how)")
 _INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|have|must|may|isn't|aren't|don't|doesn't)\s" + _SUBJ)
 _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want to (?:check|know|understand|clarify|confirm|ask)|"
           r"i'm curious|i wonder|i was wondering|let me (?:ask|clarify|check whether|confirm)|"
           r"one thing i (?:want|wanted|need) to (?:check|know|ask|clarify)|(?:could|can) you tell me|can i ask|may i ask|"
-          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|i'd want to know|i'm wondering)")
+          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|the (?:first )?question i'd ask|i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
-_QSTART = re.compile(_LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
+_WHICH = r"(?:^|[.?] |\b(?:so|and|okay|ok|also|but|then|first|now)\s)which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)"
+_QSTART = re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
                      r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+")
 _CHECK_IN = rx(
     r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer", r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
-    r"(?:should|shall|can|may|could) i (?:go|keep|continue|dive|move|talk|draw|start|think|use|take|focus|cover|skip|elaborate|explain|walk|jump|get)",
+    r"(?:^|[.,?] |\b(?:so|okay|ok|and|now|um)\s)(?:should|shall|can|may|could) i (?!assume|ask\b)", r"am i making sense", r"(?:could|can) you repeat", r"repeat the question",
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
     r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
     r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
@@ -73,7 +74,7 @@ _CHECK_IN = rx(
 )
 _EMPLOYER = rx(
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
-    r"(?:the|this) company", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
+    r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation", r"equity", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
     r"work(?:ing)? from home", r"new hires", r"working here", r"at your company", r"interview process", r"promotion", r"mentorship",
     r"what's it like",
 )
