@@ -32,13 +32,14 @@ _TRADE_EXPLICIT = _rx(
     r"the price we pay", r"what we lose", r"(?:adds?|adding) (?:\w+ ){0,2}(?:complexity|latency|overhead|headaches?|cost|risk|moving parts|a hop|a network hop|delay|a failure point)",
     r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)", r"(?:but|though|although|while) (?:we|you) (?:lose|give up|pay|sacrifice|can't|cannot|need to|have to)",
     r"premature", r"overkill", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
-    r"only buys us", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
+    r"only buys us", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
 )
 _CONTRAST = re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
                        r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b")
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
-_COST_AFTER = _rx(r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't")
+_COST_AFTER = _rx(r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
+                  r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays")
 _EVAL = _rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
     r"throughput", r"overhead", r"operational\w*", r"operate", r"harder", r"hard", r"easier", r"easy", r"flexib\w+", r"memory",
@@ -120,7 +121,8 @@ _FAILURE = _rx(
     r"network partitions?", r"partition(?:s|ed)? (?:the network|between)", r"backs? up", r"backed up", r"piles? up", r"single points? of failure",
     r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
     r"clock skew", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
-    r"when a node fails", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
+    r"when a node fails", r"(?:never|doesn't|does not|don't|do not) (?:arrive|arrives|come back|respond|responds|return|returns)", r"goes missing",
+    r"gets? dropped", r"(?:\w+ ){0,3}twice", r"more than once", r"offline", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
     r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
@@ -130,7 +132,7 @@ _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
+    r"restore from", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
@@ -218,22 +220,30 @@ _MON = _rx(
     r"(?:track|tracked|tracking|watch|watched|measure|measured|measuring|graph|chart|emit) (?:the |our |a |its )?(?:\w+ ){0,3}(?:latency|lag|rate|rates|throughput|usage|errors?|failures?|time|duration|count|ratio|saturation|load)",
     r"error rates?", r"roll(?:ing)? out to \d", r"instrument\w*", r"histograms?", r"telemetry", r"structured logs?", r"logs? with",
     r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
-    r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
+    r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?",
+    r"(?:check|checking|look at|looking at|read|pull up|open) (?:the |our )?(?:\w+ )?(?:logs?|graphs?|dashboards?|metrics)", r"error graphs?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
 )
 _MON_NOT = _rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
     r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
-    r"write ahead log", r"log in", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring",
+    r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring",
     r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
 )
 
 
+def _product_context(t: str) -> re.Match[str] | None:
+    """The last product-feature phrase ("their dashboard", "write ahead log") when no monitoring cue follows it."""
+    last = None
+    for last in _MON_NOT.finditer(t):
+        pass
+    return last if last is not None and not _MON.search(t, last.end()) else None
+
+
 def _is_monitoring(t: str) -> bool:
-    m = _MON.search(t)
-    return m is not None and not (_MON_NOT.search(t) and not _MON.search(t[_MON_NOT.search(t).end():]))
+    return _MON.search(t) is not None and _product_context(t) is None
 
 
 def monitoring(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
@@ -242,7 +252,7 @@ def monitoring(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
         m = _MON.search(t)
         if m is None:
             continue
-        if (n := _MON_NOT.search(t)) is not None and not _MON.search(t[n.end():]):
+        if (n := _product_context(t)) is not None:
             misses.append(Hit(i, f"a product feature, not monitoring: '{n.group(0)}'"))
             continue
         if is_question_form(t) and (clarifying_question([t]).hits):

@@ -58,7 +58,7 @@ _INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|h
 _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want to (?:check|know|understand|clarify|confirm|ask)|"
           r"i'm curious|i wonder|i was wondering|let me (?:ask|clarify|check whether|confirm)|"
           r"one thing i (?:want|wanted|need) to (?:check|know|ask|clarify)|(?:could|can) you tell me|can i ask|may i ask|"
-          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|the (?:first )?question i'd ask|i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
+          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|the (?:first )?question i'd ask|when you say|do you mean|by \w+ do you mean|i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
 _WHICH = r"(?:^|[.?] |\b(?:so|and|okay|ok|also|but|then|first|now)\s)which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)"
 _QSTART = re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
@@ -69,14 +69,14 @@ _CHECK_IN = rx(
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
     r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
     r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
-    r"level of detail", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"level of detail", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
 )
 _EMPLOYER = rx(
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
     r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation", r"equity", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
     r"work(?:ing)? from home", r"new hires", r"working here", r"at your company", r"interview process", r"promotion", r"mentorship",
-    r"what's it like",
+    r"what's it like", r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
 )
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
 _SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
@@ -131,10 +131,11 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
         words = body.split()
         head = " ".join(words[:8])
         rest = after if after.strip() else " ".join(words[3:])
-        if _SELF.search(head) is not None or _rhetorical_tail(rest):
+        answered = bool(after.strip()) and _ANSWER_START.match(after.strip()) is not None and not _QSTART.search(after)
+        if _SELF.search(head) is not None or answered or _rhetorical_tail(rest):
             misses.append(Hit(i, "rhetorical: the candidate asks and answers it straight away"))
             continue
-        if i + 1 < len(texts) and after.strip() == "" and "?" in t and _starts_answer(texts[i + 1]) and not SCOPE.search(body):
+        if i + 1 < len(texts) and after.strip() == "" and "?" in t and _starts_answer(texts[i + 1]):
             misses.append(Hit(i, "rhetorical: answered in the next sentence"))
             continue
         if SCOPE.search(body) or _ALT.search(body) and " or " in body or len(words) >= 7:
@@ -148,9 +149,14 @@ _TAIL_ANSWER = re.compile(r"^(?:.*? )?(?:well|because|of course|the answer is|ba
                           r"not (?:at|really|yet|for now|now|with)|no ,|yes ,|nope|probably not|i think so|i don't think)\b")
 
 
+# a sentence that answers the question just asked ("How does the client know? It gets a push.")
+_ANSWER_START = re.compile(r"(?:it|they|we|well|because|by|using|simple|easy|no|yes|nope|not|the answer|that's|just|in|with|via|through|"
+                           r"there isn't|there's no|none)\b")
+
+
 def _rhetorical_tail(rest: str) -> bool:
     return bool(_TAIL_ANSWER.match(rest)) and not _QSTART.search(rest)
 
 
 def _starts_answer(next_text: str) -> bool:
-    return bool(re.match(r"(?:well|because|it's|it is|simple|easy|the answer is|we (?:can|just|use|put))\b", next_text))
+    return bool(re.match(r"(?:well|because|it|they|by|using|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))
