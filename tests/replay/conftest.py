@@ -50,3 +50,13 @@ def pulse_server(tmp_path_factory):
     yield f"unix:{sock}"
     proc.terminate()
     proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium per test module, with a fresh profile."""
+    from replay.browser import start_browser
+
+    driver = start_browser(tmp_path_factory.mktemp("chrome-profile"))
+    yield driver
+    driver.quit()

@@ -2,60 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 
 import pytest
 
+from mockvoice.annotate import annotate_turn
 from mockvoice.session import load_session
 from mockvoice.transcript import Transcript
 
+from replay.browser import open_page
 from replay.factory import ANSWER_1, ANSWER_2, PROBE, QUESTION, build_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,1800", "--autoplay-policy=no-user-gesture-required"]
 EVIL = 'so <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=2"> done'
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """One real headless Chromium for the module, driven by the system chromedriver (nothing downloaded)."""
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.fail("chromium and chromium-driver are missing; run scripts/setup.sh (it installs them)")
-    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never fetch a driver or browser
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}"]:
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    yield driver
-    driver.quit()
-
-
-def open_page(driver, path):
-    """Load a report, wait until its audio metadata is in, and return (console errors, requested URLs)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.get_log("browser"), driver.get_log("performance")  # drop what earlier pages logged
-    driver.get(path.as_uri())
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
-        "return document.readyState==='complete' && [...document.querySelectorAll('audio')].every(a => a.readyState >= 1)"))
-    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
-    urls = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
-    return errors, urls
 
 
 def test_report_loads_offline_and_click_seeks(browser, session_dir, tmp_path, artifacts, cli):
@@ -67,9 +27,10 @@ def test_report_loads_offline_and_click_seeks(browser, session_dir, tmp_path, ar
     assert urls and all(u == out.as_uri() or u.startswith("data:") for u in urls), urls
 
     session = load_session(session_dir)
-    ev = session.turns[0].scorecard.features["trade_off"].evidence[0]
-    mark = browser.find_element("css selector", 'mark.hit[data-feature="trade_off"]')
-    assert mark.text.startswith("Trade-offs")  # the feature label is shown on the highlight
+    marks = [a for a in annotate_turn(session.turns[0]) if a.kind == "evidence" and a.start > 2]
+    ev, fm = marks[0], marks[-1]
+    mark = browser.find_element("css selector", f'#turn-0-1 mark.hit[data-t="{ev.start:.2f}"]')
+    assert mark.text.startswith(ev.label)  # the feature label is shown on the highlight
     before = browser.execute_script("return document.getElementById('a0-1').currentTime")
     mark.click()
     now = browser.execute_script("return document.getElementById('a0-1').currentTime")
@@ -77,7 +38,6 @@ def test_report_loads_offline_and_click_seeks(browser, session_dir, tmp_path, ar
     assert ev.start - 0.01 <= now < ev.start + 0.5, (now, ev.start)
 
     # a mark on the timeline strip seeks to its evidence too
-    fm = session.turns[0].scorecard.features["failure_mode"].evidence[0]
     browser.find_element("css selector", f'#turn-0-1 .timeline .seg[data-t="{fm.start:.2f}"]').click()
     now = browser.execute_script("return document.getElementById('a0-1').currentTime")
     assert fm.start - 0.01 <= now < fm.start + 0.5
@@ -125,7 +85,7 @@ def test_two_sessions_side_by_side_show_progress(browser, session_dir, tmp_path,
     rows = browser.find_elements("css selector", "table.progress tr")
     assert [r.text.split()[0] for r in rows[1:3]] == ["overall", "Clarifying"]
     # each session's audio is its own: clicking in the right column leaves the left one alone
-    browser.find_element("css selector", '#session-1 mark.hit[data-feature="trade_off"]').click()
+    browser.find_elements("css selector", "#session-1 #turn-1-1 mark.hit")[-1].click()
     assert browser.execute_script("return document.getElementById('a0-1').currentTime") == 0
     browser.save_screenshot(str(artifacts / "report-progress.png"))
     shutil.copyfile(out, artifacts / "report-progress.html")

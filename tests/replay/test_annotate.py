@@ -1,0 +1,138 @@
+"""Annotations, word marks and pace (pure), the replay state machine and key decoding, and the printed replay."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from mockvoice.annotate import annotate_turn, pace_series, word_marks
+from mockvoice.replay import SEEK_S, KeyReader, Replay, replay_turns
+from mockvoice.replayview import clock
+from mockvoice.scoring import score_transcript
+from mockvoice.session import Turn, load_session
+from mockvoice.transcript import Segment, Transcript, Word
+
+
+def timed(words: list[tuple[str, float, float]]) -> Transcript:
+    ws = tuple(Word(text=t, start=a, end=b) for t, a, b in words)
+    return Transcript(text=" ".join(t for t, _, _ in words), segments=(Segment(text="x", start=ws[0].start, end=ws[-1].end, words=ws),),
+                      duration=ws[-1].end + 0.5)
+
+
+def test_turn_annotations_are_time_ordered_with_evidence_pauses_and_fillers():
+    t = timed([("So,", 0.0, 0.3), ("um", 0.4, 0.6), ("how", 0.7, 0.9), ("many", 0.9, 1.1), ("users", 1.1, 1.5), ("are", 1.5, 1.7),
+               ("there", 1.7, 2.0), ("per", 2.0, 2.2), ("day?", 2.2, 2.6), ("If", 6.6, 6.8), ("the", 6.8, 6.9), ("cache", 6.9, 7.3),
+               ("goes", 7.3, 7.5), ("down,", 7.5, 7.9), ("we", 8.0, 8.1), ("retry", 8.1, 8.5), ("with", 8.5, 8.6), ("backoff.", 8.6, 9.2)])
+    card = score_transcript(t, "system-design")
+    anns = annotate_turn(Turn(index=1, prompt="q", transcript=t, scorecard=card))
+    kinds = [(a.kind, a.start) for a in anns]
+    assert kinds == sorted(kinds, key=lambda k: k[1])
+    assert ("filler", 0.4) in kinds and ("pause", 2.6) in kinds  # the 4 s gap is a long pause
+    pause = next(a for a in anns if a.kind == "pause")
+    assert pause.end == 6.6 and pause.text == "4.0 s"
+    evidence = {(a.feature, a.start) for a in anns if a.kind == "evidence"}
+    expected = {(fid, ev.start) for fid, f in card.features.items() for ev in f.evidence}
+    assert evidence == expected and ("failure_mode", 6.6) in evidence
+
+
+def test_word_marks_cover_exactly_the_evidence_for_typed_text():
+    t = Transcript.from_text("Hello there. If the database goes down, we fail over to a replica. Thanks.")
+    card = score_transcript(t, "system-design")
+    marks = word_marks(t, card)
+    ev = card.features["failure_mode"].evidence[0]
+    marked = " ".join(w.text for w, m in zip(t.words, marks) if any(f == "failure_mode" for f, _ in m))
+    assert marked == ev.text
+    assert not marks[0] and not marks[-1]
+
+
+def test_pace_series_is_words_per_minute_over_time():
+    t = timed([(f"w{i}", i * 0.5, i * 0.5 + 0.4) for i in range(60)])  # 2 words/s = 120 wpm for 30 s
+    series = pace_series(t)
+    assert len(series) >= 5 and all(v == 120.0 for _, v in series)
+    assert series[0][0] < series[-1][0]
+    assert pace_series(Transcript.from_text("typed words have no times")) == []
+
+
+class FakePlayer:
+    """A clock moved by hand: the replay logic without a device (the real device is in test_replay_tty)."""
+
+    def __init__(self):
+        self.samples, self.pos, self.paused = None, 0.0, False
+
+    def load(self, samples, start=0.0):
+        self.samples, self.pos = samples, 0.0
+        self.seek(start)
+
+    def seek(self, t):
+        self.pos = min(max(t, 0.0), len(self.samples) / 16000)
+
+    @property
+    def position(self):
+        return self.pos
+
+    @property
+    def finished(self):
+        return self.pos >= len(self.samples) / 16000
+
+
+def test_replay_state_seeks_jumps_between_marks_and_holds_between_turns(session_dir):
+    turns = replay_turns(session_dir, load_session(session_dir), load=False)
+    for rt in turns:
+        rt.samples = np.zeros(int(rt.turn.transcript.duration * 16000), dtype=np.float32)
+    state = Replay(turns, FakePlayer())
+    state.start(0, 6.0)
+    state.handle("right")
+    assert state.position() == pytest.approx(6.0 + SEEK_S)
+    state.handle("left"), state.handle("left"), state.handle("left")
+    assert state.position() == 0.0
+    state.handle("space")
+    assert state.player.paused
+    marks = state.marks
+    assert marks == sorted(marks) and {m[0] for m in marks} == {0, 1}
+    for want in marks[1:]:  # n walks every annotation in order, across the turn boundary
+        state.handle("next")
+        assert (state.current, state.position()) == (want[0], pytest.approx(want[1], abs=1e-3))
+    state.handle("prev")
+    assert (state.current, state.position()) == (marks[-2][0], pytest.approx(marks[-2][1], abs=1e-3))
+    state.start(0, 0.0)
+    state.player.seek(1e9)  # the first answer ends: its probe and feedback are held, then turn 2 starts
+    state.tick(100.0)
+    assert state.hold_until is not None and state.current == 0
+    state.tick(100.0 + 10)
+    assert state.current == 1 and state.position() == 0.0
+    state.handle("quit")
+    assert state.done
+
+
+def test_keys_are_decoded_from_the_terminal_bytes():
+    r, w = os.pipe()
+    os.write(w, b" \x1b[C\x1b[Dnpxq")
+    with os.fdopen(r) as stream, KeyReader(stream) as keys:
+        assert keys.read(1.0) == ["space", "right", "left", "next", "prev", "quit"]
+        assert keys.read(0.01) == []
+    os.close(w)
+
+
+def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli):
+    session = load_session(session_dir)
+    res = cli("replay", session_dir)  # stdout is not a terminal here
+    assert res.code == 0, res.err
+    out = res.out
+    for t in session.turns:
+        assert f"Turn {t.index}" in out and t.prompt in out
+        for a in annotate_turn(t):
+            if a.kind == "evidence":
+                assert f"● {a.label}" in out
+    first = [a for a in annotate_turn(session.turns[0]) if a.kind == "evidence"]
+    assert out.index(f"[{clock(first[0].start)}]") < out.index(f"[{clock(first[-1].start)}]")
+    assert "long pause" in out
+    assert "Interviewer probed: " + session.turns[0].probe.text in out
+    assert out.index("Interviewer probed") < out.index("Turn 2")  # the probe comes between the turns
+    assert "Wrap-up: " + session.wrap_up in out
+
+    res = cli("replay", session_dir, "--turn", "2", "--no-audio")
+    assert res.code == 0 and "Turn 1" not in res.out and "Turn 2" in res.out
+    res = cli("replay", session_dir, "--turn", "1", "--from", "8", "--no-audio")
+    assert res.code == 0 and f"[{clock(first[0].start)}]" not in res.out and f"[{clock(first[-1].start)}]" in res.out
