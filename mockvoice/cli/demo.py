@@ -17,7 +17,7 @@ from ..microphone import ClipMicrophone
 from ..prompts import find_question
 from ..speech import synthesize_parts
 from .app import app
-from .practice import open_speaker, report, run_interview
+from .practice import llm_writer, open_speaker, report, run_interview
 
 DEMO_QUESTION = "url-shortener"
 # The candidate's answers: scoping questions and a trade-off with thinking pauses inside, then a
@@ -45,10 +45,14 @@ def demo(
     output_device: str = typer.Option(None, "--output-device", help="Play the interviewer here (default: the default device, if any)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where the session folder goes."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model (default: the bundled tiny.en)."),
+    llm_url: str = typer.Option(None, "--llm-url", help="An OpenAI-compatible server (e.g. http://localhost:11434/v1) to write the probes; off by default ($MOCKVOICE_LLM_URL)."),
+    llm_model: str = typer.Option(None, "--llm-model", help="The model on that server, e.g. llama3.2 ($MOCKVOICE_LLM_MODEL)."),
 ) -> None:
     """Watch a scripted interview: a synthetic candidate answers, the interviewer scores and probes."""
     q = find_question(DEMO_QUESTION)
+    writer = llm_writer(llm_url, llm_model)
     report("note", "a synthesised candidate answers through the same listening path as a microphone")
     answers = [synthesize_parts(parts) for parts in DEMO_ANSWERS[:turns]]
     options = PracticeOptions(turns=turns, endpoint=EndpointConfig(), source="demo")
-    run_interview(q, None, ClipMicrophone(answers), open_speaker(output_device), options, recordings, model)
+    run_interview(q, None, ClipMicrophone(answers), open_speaker(output_device), options, recordings, model,
+                  probe_writer=writer)

@@ -44,15 +44,27 @@ def open_speaker(spec: str | None) -> Speaker:
     return SoundDeviceSpeaker(device.index)
 
 
+def llm_writer(llm_url: str | None, llm_model: str | None):
+    """The language-model probe writer when a server is configured (flag, $MOCKVOICE_LLM_*, config file), else None."""
+    from ..llm import ChatClient, LLMProbeWriter, resolve_config
+
+    config = resolve_config(llm_url, llm_model)
+    if config is None:
+        return None
+    report("note", config.describe() + f"; past {config.budget_s:g} s the rule-based probe answers")
+    return LLMProbeWriter(ChatClient(config))
+
+
 def run_interview(q: Question, rubric: str | None, mic: Microphone, speaker: Speaker, options: PracticeOptions,
-                  recordings: Path | None, model: str | None, poll_key=lambda: None) -> Session:
+                  recordings: Path | None, model: str | None, poll_key=lambda: None, probe_writer=None) -> Session:
     """Shared by practice and demo: run the loop, print the scorecard, say where the session is."""
     rb = load_rubric(rubric or q.rubric)
     transcriber = get_transcriber(model)
     folder = new_session_dir(recordings, q.id)
     console.print(f"[bold]{q.id}[/] · rubric {rb.id} · {options.turns} answer(s) · session {folder}", highlight=False)
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    interviewer = Interviewer(q, rb, mic, speaker, transcriber, folder, options, poll_key=poll_key, report=report)
+    interviewer = Interviewer(q, rb, mic, speaker, transcriber, folder, options, probe_writer=probe_writer,
+                              poll_key=poll_key, report=report)
     try:
         session = interviewer.run()
     except KeyboardInterrupt:
@@ -81,6 +93,8 @@ def practice(
     silence: float = typer.Option(1.2, "--silence", min=0.3, help="Seconds of silence that end an answer."),
     max_answer: float = typer.Option(180.0, "--max-answer", min=5, help="Longest answer, in seconds."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model (default: the bundled tiny.en)."),
+    llm_url: str = typer.Option(None, "--llm-url", help="An OpenAI-compatible server (e.g. http://localhost:11434/v1) to write the probes; off by default ($MOCKVOICE_LLM_URL)."),
+    llm_model: str = typer.Option(None, "--llm-model", help="The model on that server, e.g. llama3.2 ($MOCKVOICE_LLM_MODEL)."),
 ) -> None:
     """Practise out loud: hear a question, answer, get probed on what you missed, then a scorecard.
 
@@ -95,4 +109,5 @@ def practice(
     options = PracticeOptions(turns=turns, barge_in=barge_in, endpoint=endpoint)
     console.print("Keys: Enter ends your answer · r repeats · s skips a probe · q quits and saves", style="dim")
     with KeyReader() as keys:
-        run_interview(q, rubric, SoundDeviceMicrophone(mic_device.index), speaker, options, recordings, model, keys.poll)
+        run_interview(q, rubric, SoundDeviceMicrophone(mic_device.index), speaker, options, recordings, model, keys.poll,
+                      probe_writer=llm_writer(llm_url, llm_model))
