@@ -3,6 +3,7 @@
 Answers are assembled from the labelled answer lines (scoping questions, trade-offs, failures,
 numbers, name-dropping, check-ins, fillers), about 300 words each. Two kinds are timed: typed
 text (Transcript.from_text) and timed transcripts with word timings at 150 wpm, as from Whisper.
+Time is CPU time of this single-threaded process, so a busy machine does not skew it; wall clock is shown too.
 Usage: .venv/bin/python benchmarks/score.py [--n 400]
 """
 
@@ -59,12 +60,13 @@ def timed(text: str, wpm: float = 150.0) -> Transcript:
     return Transcript(text=text, segments=tuple(segments), duration=t)
 
 
-def rate(transcripts: list[Transcript], rubric) -> float:
+def rate(transcripts: list[Transcript], rubric) -> tuple[float, float]:
+    """Transcripts per CPU second of this process (fair on a busy machine) and per wall-clock second."""
     score_transcript(transcripts[0], rubric)  # warm up
-    t0 = time.perf_counter()
+    c0, w0 = time.process_time(), time.perf_counter()
     for tr in transcripts:
         score_transcript(tr, rubric, question="Design a URL shortener")
-    return len(transcripts) / (time.perf_counter() - t0)
+    return len(transcripts) / (time.process_time() - c0), len(transcripts) / (time.perf_counter() - w0)
 
 
 def main() -> None:
@@ -77,8 +79,9 @@ def main() -> None:
     with_times = [timed(t) for t in texts]
     print(f"{args.n} transcripts of {sum(len(t.split()) for t in texts) / len(texts):.0f} words, rubric {rubric.id}, one core")
     for label, batch in (("typed text", plain), ("timed (Whisper-like)", with_times)):
-        r = rate(batch, rubric)
-        print(f"  {label:22} {r:8.1f} transcripts/s   {1000 / r:6.2f} ms each   (target >= 200/s: {'met' if r >= 200 else 'NOT met'})")
+        r, wall = rate(batch, rubric)
+        print(f"  {label:22} {r:8.1f} transcripts per CPU-second ({1000 / r:5.2f} ms each; wall clock {wall:.1f}/s)"
+              f"   target >= 200/s: {'met' if r >= 200 else 'NOT met'}")
 
 
 if __name__ == "__main__":

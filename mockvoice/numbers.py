@@ -17,9 +17,10 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
            "trillion": 1_000_000_000_000}
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000, "mm": 1_000_000}
 
-_WORD = "|".join(sorted(list(_UNITS) + list(_TENS) + list(_SCALES) + ["a", "and", "point", "dozen"], key=len, reverse=True))
+_NUMBER_WORD = "|".join(sorted(list(_UNITS) + list(_TENS) + list(_SCALES) + ["dozen"], key=len, reverse=True))
+_WORD = _NUMBER_WORD + "|a|and|point"
 # a run of number words ("a hundred and twenty five thousand"), which must hold a real number word
-_RUN = re.compile(r"\b(?:(?:" + _WORD + r")(?:[\s-]+|$))+", re.I)
+_RUN = re.compile(r"\b(?:(?:a|and)[\s-]+)*(?:" + _NUMBER_WORD + r")\b(?:[\s-]+(?:" + _WORD + r")\b)*[\s-]*", re.I)
 _DIGITS = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)\s?(k|m|b|bn|mm)?(?![\w])", re.I)
 _DIGIT_SCALE = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)[\s-]?(hundred|thousand|million|billion|trillion)\b")
 NUM = "NUM"
