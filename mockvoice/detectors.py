@@ -56,7 +56,7 @@ _EMPTY_TRADE = _rx(
     r"there (?:are|is|will be) (?:always |some |of course |obviously )?(?:tradeoffs?|pros and cons)", r"everything (?:is|has) (?:a )?tradeoffs?",
     r"it depends", r"think about the tradeoffs?", r"(?:handles?|covers?) (?:most of )?(?:them|the tradeoffs)", r"tradeoffs? of course",
     r"every (?:\w+ )?(?:has|is) (?:a )?tradeoffs?", r"with every \w+", r"tradeoffs with", r"(?:has|have) (?:its |their )?pros and cons",
-    r"like any (?:design|system|choice)",
+    r"like any (?:design|system|choice)", r"tradeoffs? (?:is|are) something", r"discuss (?:\w+ )?later",
 )
 _NAMEDROP = _rx(
     r"industry standard", r"best practice", r"everyone uses", r"everybody uses", r"what everyone", r"web scale", r"(?:netflix|uber|google|facebook|amazon) uses",
@@ -74,7 +74,7 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
         if (m := _EMPTY_TRADE.search(t)) is not None and len(_EVAL.findall(t)) < 2:
             misses.append(Hit(i, f"says trade-offs exist without naming one: '{m.group(0)}'"))
             continue
-        if (m := _TRADE_EXPLICIT.search(t)) is not None and (_EVAL.search(t) or len(t.split()) >= 8):
+        if (m := _TRADE_EXPLICIT.search(t)) is not None and (_EVAL.search(t) or _BENEFIT.search(t) or _COST_AFTER.search(t) or len(t.split()) >= 8):
             hits.append(Hit(i, m.group(0)))
             continue
         if (cue := _weighs(t)) is not None:
@@ -122,8 +122,8 @@ _FAILURE = _rx(
     r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
     r"clock skew", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
     r"when a node fails", r"(?:never|doesn't|does not|don't|do not) (?:arrive|arrives|come back|respond|responds|return|returns)", r"goes missing",
-    r"gets? dropped", r"twice", r"more than once", r"offline", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
-    r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
+    r"gets? dropped", r"twice", r"(?:see|sees|get|gets|return|returns|throw|throws|hit|hits) (?:\w+ )?errors", r"bad data", r"garbage", r"malformed", r"more than once", r"offline", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
+    r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze|poison)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
 )
@@ -132,19 +132,22 @@ _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
+    r"restore from", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
 _NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
+# a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling
+_MEASURED = re.compile(r"\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b")
 _DENIAL = _rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
     r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself",
     r"happen all the time", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
+    r"never (?:seen|had|heard of|experienced) (?:\w+ ){0,5}(?:fail|go down|break|crash|outage)", r"(?:won't|will not) have any downtime",
     r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
     r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
     r"nothing (?:can|will) go wrong", r"so it's fine", r"so that's fine", r"won't go down",
@@ -155,7 +158,7 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
         t = _NEGATED.sub(" ", t)
-        f, h = _FAILURE.search(t), _HANDLING.search(t)
+        f, h = _FAILURE.search(t), _HANDLING.search(_MEASURED.sub(" ", t))
         d = _DENIAL.search(t)
         if d is not None and not (f and h):
             misses.append(Hit(i, f"denies failure instead of naming one: '{d.group(0)}'"))
@@ -213,7 +216,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
 _MON = _rx(
     r"monitor(?:s|ing|ed)?(?! on my| was)", r"metrics?(?! system| ton)", r"alert(?:s|ing|ed)?(?! (?:the|a|their) (?:user|customer|driver|rider)s?)", r"alarms?",
     r"dashboards?", r"slos?", r"slis?", r"error budget", r"tracing", r"traces", r"trace (?:the|a|each|every) (?:request|call)s?", r"observab\w+",
-    r"(?:alert|page|alarm)s? on", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"feature flags?",
+    r"(?:alert|page|alarm)s? on", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"(?:behind|under) (?:a )?feature flags?", r"feature flags? (?:for|to) (?:roll|ship|turn)",
     r"health ?checks?", r"synthetic (?:check|test|probe|monitor)s?", r"prometheus", r"grafana", r"datadog", r"new relic", r"sentry",
     r"pagerduty", r"cloudwatch", r"splunk", r"honeycomb", r"opentelemetry", r"kibana", r"(?:the|our|its|their|error|access|application|service) logs",
     r"logs for", r"(?:look|looking|check|checking|read|reading|grep|pull|dig) (?:at |through |up |into )?(?:the )?(?:logs|graph|graphs|latency|error rate)",
@@ -228,7 +231,7 @@ _MON_NOT = _rx(
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
     r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
-    r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring",
+    r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring", r"(?:contract|business|sales|marketing|product|okr|kpi)s? metrics", r"metrics (?:in|of|for) the (?:contract|business|sales|marketing)",
     r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
 )

@@ -69,14 +69,14 @@ _CHECK_IN = rx(
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
     r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
     r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
-    r"level of detail", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"level of detail", r"(?:does|did) (?:that|this|it) (?:cover|help|work for you)", r"what you (?:wanted|were looking for|asked|had in mind)", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
 )
 _EMPLOYER = rx(
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
     r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation", r"equity", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
     r"work(?:ing)? from home", r"new hires", r"working here", r"at your company", r"interview process", r"promotion", r"mentorship",
-    r"what's it like", r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
+    r"what's it like", r"(?:have|did) you (?:been|joined|worked|work) (?:at|on|with|here|there|for)", r"how long have you", r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
 )
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
 _SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
@@ -111,9 +111,16 @@ def _question_span(t: str) -> tuple[int, str] | None:
     return None
 
 
+# stating an assumption and asking to confirm it is a scoping question ("I'm assuming two regions, is that right?")
+_CONFIRM = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|can i assume|let's say|i'd guess|my guess is)\b.*\b(?:is that|right|correct|fair|ok|okay|true)\s?(?:\?|$)")
+
+
 def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
+        if _CONFIRM.search(t):
+            hits.append(Hit(i, "confirms an assumption"))
+            continue
         span = _question_span(t)
         if span is None:
             continue
