@@ -115,13 +115,17 @@ def _svg(trend: Trend, colour: str, w: int = 520, h: int = 140) -> str:
         f'<line x1="{pad}" x2="{w - pad}" y1="{h - pad - (h - 2 * pad) * g}" y2="{h - pad - (h - 2 * pad) * g}" class="g"/>'
         f'<text x="4" y="{h - pad - (h - 2 * pad) * g + 4}" class="t">{g:.1f}</text>' for g in (0, 0.5, 1))
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    k = max(1, min(5, n // 4))  # a rolling mean shows the direction through session-to-session noise
+    avg = [sum(trend.scores[max(0, i - k + 1):i + 1]) / len(trend.scores[max(0, i - k + 1):i + 1]) for i in range(n)]
+    smooth = " ".join(f"{x:.1f},{h - pad - (h - 2 * pad) * a:.1f}" for x, a in zip(xs, avg))
     dots = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{html.escape(wh[:10])}: {s:.2f}</title></circle>'
         for x, y, s, wh in zip(xs, ys, trend.scores, trend.whens))
     dates = (f'<text x="{pad}" y="{h - 6}" class="t">{html.escape(trend.whens[0][:10])}</text>'
              f'<text x="{w - pad}" y="{h - 6}" class="t" text-anchor="end">{html.escape(trend.whens[-1][:10])}</text>')
-    return (f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{html.escape(trend.feature)}">'
-            f'{grid}<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>{dots}{dates}</svg>')
+    return (f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{html.escape(trend.feature)}">'
+            f'{grid}<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.2" opacity=".45"/>'
+            f'<polyline points="{smooth}" fill="none" stroke="{colour}" stroke-width="3"/>{dots}{dates}</svg>')
 
 
 def chart_html(points: list[Point], title: str = "mockvoice progress") -> str:
@@ -134,13 +138,14 @@ def chart_html(points: list[Point], title: str = "mockvoice progress") -> str:
         cards.append(
             f'<section><h2>{html.escape(label)} <span class="{t.direction}">{arrows[t.direction]} '
             f'{t.early:.2f} → {t.recent:.2f}</span></h2>{_svg(t, _COLOURS[i % len(_COLOURS)])}'
-            f'<p>{len(t.scores)} sessions; earliest {t.window()} averaged {t.early:.2f}, latest {t.window()} {t.recent:.2f}.</p></section>')
+            f'<p>{len(t.scores)} sessions; earliest {t.window()} averaged {t.early:.2f}, latest {t.window()} {t.recent:.2f}. '
+            f'Thick line: rolling mean of {max(1, min(5, len(t.scores) // 4))}.</p></section>')
     rows = "".join(
         f"<tr><td>{html.escape(p.when[:16].replace('T', ' '))}</td><td>{html.escape(p.session)}</td>"
         f"<td>{html.escape(p.question_id or '-')}</td><td>{p.overall:.0f}</td><td>{html.escape(p.scored_with)}</td></tr>"
         for p in reversed(points))
     style = ("body{font-family:system-ui,sans-serif;margin:2em;color:#111;max-width:1150px}"
-             "main{display:flex;flex-wrap:wrap;gap:1em}section{border:1px solid #ddd;border-radius:8px;padding:.5em 1em}"
+             "main{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1em}section{border:1px solid #ddd;border-radius:8px;padding:.5em 1em}"
              "h2{font-size:1em;margin:.3em 0}.up{color:#16a34a}.down{color:#dc2626}.flat{color:#666}"
              ".g{stroke:#eee}.t{font-size:10px;fill:#888}table{border-collapse:collapse;margin-top:1.5em}"
              "td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}p{color:#555;font-size:.85em}")

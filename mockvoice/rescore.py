@@ -81,9 +81,16 @@ class Plan:
 
 # --- the work on one session (runs in a worker) -------------------------------------------
 def _rubric(name: str | None, cache: dict) -> Rubric:
+    """A rubric loaded once per process (and its content hash computed once: it serialises the rubric)."""
     if name not in cache:
-        cache[name] = load_rubric(name)
-    return cache[name]
+        rb = load_rubric(name)
+        cache[name] = (rb, rb.content_hash)
+    return cache[name][0]
+
+
+def _version_key(name: str | None, model: str | None, cache: dict) -> str:
+    rb = _rubric(name, cache)
+    return score_key(rb.id, cache[name][1], model)
 
 
 def _versions_and_before(folder: Path, rubric_id: str) -> tuple[list[ScoreVersion], ScoreVersion | None]:
@@ -148,7 +155,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
         rb = _rubric(job.rubric or session.rubric, rubrics)
     except MockvoiceError as exc:
         return ItemResult(key, "failed", f"{folder}: {exc}", row=row, stat=st)
-    vkey = score_key(rb.id, rb.content_hash, job.model)
+    vkey = _version_key(job.rubric or session.rubric, job.model, rubrics)
     target = score_path(folder, vkey)
     versions, prev = _versions_and_before(folder, rb.id)
     if has_version(target):
@@ -245,12 +252,11 @@ def plan(targets: Iterable[Path], job: Job) -> Plan:
                 p.done.append(ItemResult(row.path, "filtered"))
                 continue
             try:
-                rb = _rubric(job.rubric or row.rubric, rubrics)
+                vkey = _version_key(job.rubric or row.rubric, job.model, rubrics)
             except MockvoiceError:
                 p.todo.append((folder, idx))  # the worker reports it with the session's context
                 continue
-            vkey = score_key(rb.id, rb.content_hash, job.model)
-            if has_version(score_path(folder, vkey)):
+            if has_version(f"{folder}{os.sep}{SCORES_DIR}{os.sep}{vkey}.json"):
                 p.done.append(ItemResult(row.path, "skipped", key=vkey))
             else:
                 p.todo.append((folder, idx))

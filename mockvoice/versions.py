@@ -68,7 +68,7 @@ def transcript_path(folder: Path, model: str) -> Path:
     return folder / TRANSCRIPTS_DIR / f"{model_slug(model)}.json"
 
 
-def has_version(path: Path) -> bool:
+def has_version(path: Path | str) -> bool:
     """A cheap stat check: the version file exists and is not empty."""
     try:
         return os.stat(path).st_size > 0
