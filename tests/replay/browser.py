@@ -30,7 +30,11 @@ def start_browser(profile_dir):
 
 
 def open_page(driver, path):
-    """Load a report, wait until its audio metadata is in, and return (console errors, requested URLs)."""
+    """Load a report, wait until its audio metadata is in, and return (console errors, requested URLs).
+
+    The URLs are every request the page made, plus any request to the network from anywhere in the
+    browser (chrome:// pages of a fresh profile load internal resources, which are not the network).
+    """
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get_log("browser"), driver.get_log("performance")  # drop what earlier pages logged
@@ -42,5 +46,7 @@ def open_page(driver, path):
     for entry in driver.get_log("performance"):
         msg = json.loads(entry["message"])["message"]
         if msg["method"] == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
+            url = msg["params"]["request"]["url"]
+            if msg["params"].get("documentURL") == path.as_uri() or url.split(":", 1)[0] in ("http", "https", "ws", "wss", "ftp"):
+                urls.append(url)
     return errors, urls

@@ -60,3 +60,13 @@ def browser(tmp_path_factory):
     driver = start_browser(tmp_path_factory.mktemp("chrome-profile"))
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def pane(pulse_server, tmp_path_factory):
+    """A private tmux server running `mockvoice` in a real pseudo-terminal, with audio to the null sink."""
+    from replay.tty import make_pane
+
+    p = make_pane(pulse_server, tmp_path_factory.mktemp("empty-recordings"))
+    yield p
+    p.close()

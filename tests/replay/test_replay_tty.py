@@ -7,24 +7,11 @@ import time
 import pytest
 
 from mockvoice.annotate import annotate_turn
-from mockvoice.replayview import clock
 from mockvoice.session import load_session
 
-from replay.tty import make_pane
+from replay.tty import line
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
-
-
-def line(a) -> str:
-    """How the live view lists an evidence mark once playback has reached it."""
-    return f"{clock(a.start)} ● {a.label}"
-
-
-@pytest.fixture(scope="module")
-def pane(pulse_server, tmp_path_factory):
-    p = make_pane(pulse_server, tmp_path_factory.mktemp("empty-recordings"))
-    yield p
-    p.close()
 
 
 def test_keys_pause_and_seek_and_marks_appear_at_their_times(pane, session_dir):

@@ -83,3 +83,10 @@ def make_pane(pulse_server: str, recordings: Path) -> Pane:
     env = {"PULSE_SERVER": pulse_server, "MOCKVOICE_RECORDINGS": str(recordings), "TERM": "xterm-256color",
            "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     return Pane(f"mockvoice-replay-{os.getpid()}", env)
+
+
+def line(a) -> str:
+    """How the live view lists an evidence mark once playback has reached it."""
+    from mockvoice.replayview import clock
+
+    return f"{clock(a.start)} ● {a.label}"
