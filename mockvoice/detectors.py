@@ -127,12 +127,21 @@ _FAILURE = _rx(
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
 )
+# adverse events that count as a failure mode inside a condition ("when memory runs low, ...") or after a modal
+_ADVERSE = (r"runs? low|low on|kill(?:s|ed)?|flap\w*|interrupt\w*|stuck|hang(?:s|ing)?|hung|frozen|freez\w*|full|missing|late|delayed|"
+            r"dropped|rejected|throttl\w*|spik\w+|flood\w*|surg\w+|overwhelm\w*|misbehav\w*|misconfigur\w*|invalid|wrong|"
+            r"resend\w*|restart\w*|evict\w*|oom|panic\w*|exceptions?|errors?|5xx|unhealthy|flaky|unstable|congest\w*|blocked|"
+            r"(?:not|never|doesn't|won't) finish|lose|loses|losing|lost|too slow|goes down|is down|dies|die|fails?|failing|crash\w*|breaks?|broken|corrupt\w*")
+_CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|once|during|unless)\b(?:\s+(?!i\b|you\b|users?\b|user's\b|customers?\b|customer's\b)\S+){0,8}?\s+(?:"
+                          + _ADVERSE + r")\b")
+_CONSEQUENCE = re.compile(r"\b(?:end up with|in which case|we could end up|(?:would|will|could|might|may) (?:\w+ ){0,2}(?:" + _ADVERSE + r"))\b")
 # handling that only makes sense against a failure
 _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
+    r"restore from", r"checkpoints?", r"restarts? from", r"keys? (?:\w+ )?by (?:a |the )?(?:client|request|message|event|idempotency) ids?",
+    r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
@@ -140,7 +149,7 @@ _NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
 # a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling
-_MEASURED = re.compile(r"\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b")
+_MEASURED = re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b")
 _DENIAL = _rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
@@ -159,6 +168,8 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     for i, t in enumerate(texts):
         t = _NEGATED.sub(" ", t)
         f, h = _FAILURE.search(t), _HANDLING.search(_MEASURED.sub(" ", t))
+        if f is None:
+            f = _CONDITIONAL.search(t) or _CONSEQUENCE.search(t)
         d = _DENIAL.search(t)
         if d is not None and not (f and h):
             misses.append(Hit(i, f"denies failure instead of naming one: '{d.group(0)}'"))
@@ -221,7 +232,8 @@ _MON = _rx(
     r"pagerduty", r"cloudwatch", r"splunk", r"honeycomb", r"opentelemetry", r"kibana", r"(?:the|our|its|their|error|access|application|service) logs",
     r"logs for", r"(?:look|looking|check|checking|read|reading|grep|pull|dig) (?:at |through |up |into )?(?:the )?(?:logs|graph|graphs|latency|error rate)",
     r"(?:track|tracked|tracking|watch|watched|measure|measured|measuring|graph|chart|emit) (?:the |our |a |its )?(?:\w+ ){0,3}(?:latency|lag|rate|rates|throughput|usage|errors?|failures?|time|duration|count|ratio|saturation|load)",
-    r"error rates?", r"roll(?:ing)? out to \d", r"instrument\w*", r"histograms?", r"telemetry", r"structured logs?", r"logs? with",
+    r"error rates?", r"roll(?:ing)? out to \d", r"(?:page|paged|pages|wake|wakes) (?:up )?(?:\w+ )?(?:the )?oncall", r"oncall (?:gets|is|was) (?:paged|woken)", r"a page (?:for|when)", r"slow query log", r"spot (?:slow|patterns|regressions|problems|issues|errors)",
+    r"we log (?:each|every|all) (?:failed|error|exception)\w*", r"instrument\w*", r"histograms?", r"telemetry", r"structured logs?", r"logs? with",
     r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
     r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?",
     r"(?:check|checking|look at|looking at|read|pull up|open) (?:the |our )?(?:\w+ )?(?:logs?|graphs?|dashboards?|metrics)", r"error graphs?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
@@ -231,7 +243,8 @@ _MON_NOT = _rx(
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
     r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
-    r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring", r"(?:contract|business|sales|marketing|product|okr|kpi)s? metrics", r"metrics (?:in|of|for) the (?:contract|business|sales|marketing)",
+    r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring", r"dashboard for (?:admins?|users?|customers?|support|sellers?|drivers?)", r"monitoring the (?:competition|competitors|market|news|trends)",
+    r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?) (?:an? )?(?:\w+ )?(?:alert|notification)s?", r"(?:contract|business|sales|marketing|product|okr|kpi)s? metrics", r"metrics (?:in|of|for) the (?:contract|business|sales|marketing)",
     r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
 )

@@ -52,6 +52,7 @@ _SUBJ = (r"(?:we|you|they|i|it|the|a|an|users?|customers?|this|that|these|those|
          r"traffic|latency|orders?|payments?|notifications?)")
 _WH = (r"(?:what(?:'s| is| are| was| were| does| do| did| kind| sort| type| level| happens| about| percentage| ratio| share| part| scale| volume| size| if)|"
        r"who(?:'s| is| are| will| uses| would)|where (?:is|are|do|does|did|will)|when (?:did|do|does|is|was|will|should)|since when|"
+       r"how (?:are|is|does|do) (?:\w+ ){1,3}(?:done|handled|deployed|managed|run|built|stored|today|currently|now)|"
        r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|important|far|soon|quickly|stale|accurate|exact|"
        r"old|bad|widespread|critical|sensitive|consistent|available|reliable|durable)|how's|roughly how|about how|approximately how)")
 _INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|have|must|may|isn't|aren't|don't|doesn't)\s" + _SUBJ)
@@ -93,7 +94,8 @@ SCOPE = rx(
     r"exact\w*", r"approximate", r"fresh", r"stale", r"delivered", r"delivery", r"duplicates?", r"once", r"size", r"sizes?",
     r"large", r"max\w*", r"volume", r"percent\w*", r"version", r"sync\w*", r"offline", r"personali[sz]ed", r"ranked", r"search",
     r"support", r"channels?", r"need", r"tolerate", r"okay if", r"acceptable", r"wrong", r"sla", r"refunds?", r"guarantee\w*",
-    r"who", r"which", r"internal", r"public", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
+    r"who", r"which", r"internal", r"public", r"pipelines?", r"ci", r"process", r"today", r"currently", r"tooling", r"downtime",
+    r"worst case", r"audit\w*", r"logs?", r"requirements?", r"tolerable", r"allowed", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
 )
 _ALT = re.compile(r"\b\w+ or (?:\w+ )?\w+")
 
@@ -145,8 +147,9 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
         if i + 1 < len(texts) and after.strip() == "" and "?" in t and _starts_answer(texts[i + 1]):
             misses.append(Hit(i, "rhetorical: answered in the next sentence"))
             continue
-        if SCOPE.search(body) or _ALT.search(body) and " or " in body or len(words) >= 7:
-            cue = (SCOPE.search(body) or _QSTART.search(t))
+        whole = t.partition("?")[0]
+        if SCOPE.search(whole) or _ALT.search(body) and " or " in body or len(words) >= 7:
+            cue = (SCOPE.search(whole) or _QSTART.search(t))
             hits.append(Hit(i, f"asks about '{cue.group(0).strip(' ,.?')}'" if cue else "asks a scoping question"))
     return Analysis(tuple(hits), tuple(misses))
 
