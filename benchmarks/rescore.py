@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/rescore.py --sessions 10000
 
 Sessions are written the way `practice` writes them (schema-versioned session.json, 1-3 turns of
-75-225 spoken words with word timings at 120-170 wpm, fillers, pauses, an original scorecard, and a
-WAV per turn, hard-linked to one real 30 s file so 10,000 sessions fit on disk). Prints the
+75-225 spoken words with word timings at 120-170 wpm, fillers, pauses, per-turn and whole-session
+scorecards, and a WAV per turn, hard-linked to one real 30 s file so 10,000 sessions fit on disk). Prints the
 throughput with 1 and 2 workers on the same amount of work (two rubric versions, same features),
 the time of a second run with nothing to do (engine and the whole CLI), and where one session's
 time goes. Targets (issue 6, 2 cores): 10,000 sessions in <= 30 s; nothing-to-do run <= 3 s.
@@ -134,6 +134,8 @@ def generate_sessions(root: Path, n: int, seed: int = 7, pool_size: int = 300) -
             "source": "practice", "status": "complete", "question_id": questions[i % len(questions)],
             "question": "Design a URL shortener.", "rubric": rb.id, "rubric_hash": rb.content_hash, "model": "tiny.en",
             "turns": turns,
+            # practice also stores a whole-session card (all answers merged); re-scoring re-makes it
+            "scorecard": turns[0]["scorecard"],
         }
         (folder / "session.json").write_text(json.dumps(session), encoding="utf-8")
         out.append(folder)

@@ -137,6 +137,24 @@ def _retranscribe(folder: Path, session, rb: Rubric, model: str, writes: StagedW
     return out
 
 
+def _session_card(session, transcripts: list, cards: list, rb: Rubric):
+    """The whole-session card, re-made the way `practice` makes it (all answers merged), if the session had one."""
+    if session.scorecard is None:
+        return None
+    present = [t for t in transcripts if t is not None]
+    if len(present) == 1 and cards[transcripts.index(present[0])] is not None:
+        return cards[transcripts.index(present[0])]  # one answer: the merged transcript is that answer
+    if not any(t is not None and not t.is_empty for t in present):
+        return None
+    from .listener import merge_chunks
+
+    chunks, offset = [], 0.0
+    for t in present:
+        chunks.append((offset, t))
+        offset += t.duration or 0.0
+    return score_transcript(merge_chunks(chunks, offset), rb)
+
+
 def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:
     """Load, check, and (unless already done) score one session, staging its new version files."""
     key = str(folder)
@@ -168,7 +186,8 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     except MockvoiceError as exc:
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
     cards = [score_transcript(t, rb) if t is not None and not t.is_empty else None for t in transcripts]
-    text = score_version_json(cards, rb.id, rb.content_hash, job.model)
+    whole = _session_card(session, transcripts, cards, rb)
+    text = score_version_json(cards, rb.id, rb.content_hash, job.model, whole)
     writes.stage(target, text)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
     new = ScoreVersion(target, rb.id, rb.content_hash, job.model, head["created_at"], head["overall"], head["features"])

@@ -107,15 +107,23 @@ class ScoreVersion:
 
 
 def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_hash: str,
-                       transcript_model: str | None = None) -> str:
-    """The JSON text of a score version: summary first, then each turn's full scorecard."""
-    overall, feats = summarise_cards(cards)
+                       transcript_model: str | None = None, session_card: Scorecard | None = None) -> str:
+    """The JSON text of a score version: the summary, each turn's scorecard, then the whole-session one.
+
+    The summary (overall, per-feature scores) is the whole-session card's when there is one
+    (as `practice` stores it), else the mean over the turns, as `Session.overall` reads it.
+    """
+    if session_card is not None:
+        overall, feats = session_card.overall, {k: f.score for k, f in session_card.features.items()}
+    else:
+        overall, feats = summarise_cards(cards)
     head = json.dumps({
         "schema_version": VERSION_SCHEMA, "kind": "score", "rubric": rubric_id, "rubric_hash": rubric_hash,
         "transcript": transcript_model, "created_at": _now(), "overall": overall, "features": feats,
     })
     turns = ",".join("null" if c is None else c.model_dump_json() for c in cards)
-    return head[:-1] + f'{_TURNS}{turns}]}}'
+    whole = "null" if session_card is None else session_card.model_dump_json()
+    return head[:-1] + f'{_TURNS}{turns}], "session": {whole}}}'
 
 
 def transcript_version_json(transcripts: list[Transcript | None], model: str) -> str:
@@ -145,14 +153,18 @@ def _read_head(path: Path) -> dict | None:
     return raw if raw.get("kind") == "score" and raw.get("schema_version") == VERSION_SCHEMA else None
 
 
-def read_score_version(path: Path, with_cards: bool = False) -> tuple[ScoreVersion, list[Scorecard | None]]:
-    """A score version's summary, and (when asked) its per-turn scorecards."""
+def read_score_version(path: Path, with_cards: bool = False
+                       ) -> tuple[ScoreVersion, list[Scorecard | None], Scorecard | None]:
+    """A score version's summary and, when asked, its per-turn and whole-session scorecards."""
     raw = (None if with_cards else _read_head(path)) or _read_json(path, "score")
     sv = ScoreVersion(path=path, rubric=raw.get("rubric", "?"), rubric_hash=raw.get("rubric_hash", "?"),
                       transcript=raw.get("transcript"), created_at=raw.get("created_at", ""),
                       overall=raw.get("overall"), features=dict(raw.get("features") or {}))
-    cards = [None if c is None else Scorecard.model_validate(c) for c in raw.get("turns", [])] if with_cards else []
-    return sv, cards
+    if not with_cards:
+        return sv, [], None
+    cards = [None if c is None else Scorecard.model_validate(c) for c in raw.get("turns", [])]
+    whole = raw.get("session")
+    return sv, cards, None if whole is None else Scorecard.model_validate(whole)
 
 
 def read_transcript_version(path: Path) -> list[Transcript | None]:

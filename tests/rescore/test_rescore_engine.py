@@ -144,3 +144,21 @@ def test_a_single_session_folder_and_bad_arguments(bench, cli, tmp_path):
     assert res.code == 2 and "--model" in res.err
     res = cli("rescore", root, "--since", "yesterday-ish")
     assert res.code == 2 and "YYYY-MM-DD" in res.err
+
+
+def test_whole_session_card_is_remade_from_all_answers(bench, cli, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 4)
+    multi = next(f for f in sorted(root.iterdir()) if len(json.loads((f / "session.json").read_text())["turns"]) > 1)
+    assert cli("rescore", multi).code == 0
+    from mockvoice.index import read_session
+    from mockvoice.scoring import score_transcript
+    from mockvoice.versions import read_score_version
+
+    sv, cards, whole = read_score_version(next((multi / SCORES_DIR).glob("*.json")), with_cards=True)
+    session = read_session(multi)
+    assert len(cards) == len(session.turns)
+    assert [c.overall for c in cards] == [score_transcript(t.transcript).overall for t in session.turns]
+    words = sum(len(t.transcript.words) for t in session.turns)
+    assert whole is not None and whole.delivery.words + whole.delivery.fillers == words  # every answer, merged
+    assert sv.overall == whole.overall
