@@ -76,6 +76,11 @@ def run_interview(q: Question, rubric: str | None, mic: Microphone, speaker: Spe
         speaker.close()
     if session.scorecard is not None:
         render_scorecard(session.scorecard, console, title=f"{q.id} · {rb.name}")
+        if getattr(probe_writer, "client", None) is not None:  # a language model is configured: narrative feedback too
+            from .score import narrate
+
+            answers = " ".join(t.transcript.text for t in session.turns)
+            narrate(session.scorecard, answers, probe_writer.client, q.text)
     console.print(f"Session saved in {folder} ({session.status})", highlight=False)
     return session
 

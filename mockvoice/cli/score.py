@@ -56,18 +56,25 @@ def score(
 
 def print_narrative(card: Scorecard, transcript: Transcript, llm_url: str | None, llm_model: str | None) -> None:
     """Narrative feedback from the language model, when one is configured (else nothing is sent anywhere)."""
-    from rich.markup import escape
-
-    from ..llm import ChatClient, resolve_config, write_feedback
+    from ..llm import ChatClient, resolve_config
 
     config = resolve_config(llm_url, llm_model)
     if config is None:
         return
     err_console.print(config.describe(), style="dim", highlight=False)
     with ChatClient(config) as client:
-        n = write_feedback(client, card, transcript.text)
+        narrate(card, transcript.text, client)
+
+
+def narrate(card: Scorecard, answer: str, client, question: str = "") -> None:
+    """Print the model's narrative feedback on a scorecard, or one line saying why there is none."""
+    from rich.markup import escape
+
+    from ..llm import write_feedback
+
+    n = write_feedback(client, card, answer, question)
     if n.source == "llm":
-        who = escape(config.model or "model")
+        who = escape(client.config.model or "model")
         console.print(f"[bold]Feedback[/] ({who}): {escape(n.text)}", highlight=False, soft_wrap=True)
         console.print(f"[bold]Practise next:[/] {escape(n.priority)}", highlight=False, soft_wrap=True)
     else:

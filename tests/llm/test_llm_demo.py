@@ -13,6 +13,7 @@ from .conftest import API_KEY
 
 pytestmark = pytest.mark.slow
 
+FEEDBACK = "You scoped traffic first and chose a counter over hashing, but you never said what fails when the store is down."
 PROBE = "You cache the hot links in front of the key value store. What happens to redirects when that store is down?"
 
 
@@ -35,7 +36,10 @@ def _session(root):
 def test_demo_asks_the_models_probe(cli, server, tmp_path, monkeypatch):
     monkeypatch.setenv("MOCKVOICE_LLM_API_KEY", API_KEY)
     server.requests.clear()
-    server.script(Behaviour(content=json.dumps({"feature": "failure_mode", "family": "failure_mode", "probe": PROBE})))
+    server.script(
+        Behaviour(content=json.dumps({"feature": "failure_mode", "family": "failure_mode", "probe": PROBE})),
+        Behaviour(content=json.dumps({"feedback": FEEDBACK, "priority": "Say what fails first."})),
+    )
     res = cli("demo", "--turns", "2", "--recordings", tmp_path / "rec", "--llm-url", server.url, "--llm-model", "loop")
     assert res.code == 0, res.err
     folder, session = _session(tmp_path / "rec")
@@ -44,8 +48,11 @@ def test_demo_asks_the_models_probe(cli, server, tmp_path, monkeypatch):
     assert first.probe.reason.startswith("loop answered in")
     assert second.prompt == PROBE and second.prompt_kind == "probe"
     # what the model saw is the transcribed first answer, not audio
-    (req,) = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    req, feedback_req = [r for r in server.requests if r.path.endswith("/chat/completions")]
     user = req.body["messages"][1]["content"]
     assert "Candidate:" in user and "read to write ratio" in user.lower()
     assert req.headers["authorization"] == f"Bearer {API_KEY}"
+    # after the scorecard, the model's narrative feedback on the whole interview
+    assert FEEDBACK in " ".join(res.out.split()) and "Practise next: Say what fails first." in res.out
+    assert "feedback" in feedback_req.body["response_format"]["json_schema"]["name"]
     assert API_KEY not in (folder / "session.json").read_text() and API_KEY not in res.out + res.err
