@@ -10,7 +10,7 @@ from .transcript import Transcript
 
 __all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "find_hedges", "PACE_BAND"]
 
-FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm"})
+FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "mmhmm"})
 PACE_BAND = (130.0, 160.0)  # conversational words per minute for interviews
 _HEDGES = re.compile(
     r"\b(?:i guess|maybe we could|maybe we can|maybe we should|i think maybe|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
@@ -52,7 +52,8 @@ class Delivery(BaseModel):
 
 
 def is_filler(token: str) -> bool:
-    return _WORD.sub("", token.lower()) in FILLERS
+    t = token.lower().strip(" .,?!;:\"'()-\u2014\u2026")
+    return t in FILLERS or (t.isalpha() is False and _WORD.sub("", t) in FILLERS)
 
 
 def find_hedges(text: str) -> list[str]:

@@ -13,7 +13,6 @@ from .transcript import Transcript, Word
 __all__ = ["Utterance", "split_utterances", "normalise"]
 
 GAP_BREAK_S = 0.8
-_END = re.compile(r"[.?!]+[\"')\]]*$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
 
@@ -53,7 +52,7 @@ def _from_words(words: tuple[Word, ...]) -> list[Utterance]:
         if current and w.start is not None and current[-1].end is not None and w.start - current[-1].end >= GAP_BREAK_S:
             flush()
         current.append(w)
-        if _END.search(w.text):
+        if w.text.rstrip("\"')]").endswith((".", "?", "!")):
             flush()
     flush()
     return out
