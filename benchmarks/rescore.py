@@ -156,17 +156,24 @@ def _engine(root: Path, rubric: str | None, workers: int):
     from mockvoice.rescore import Job, plan, run
 
     job = Job(rubric=rubric)
-    t0 = time.perf_counter()
+    c0, t0 = os.times(), time.perf_counter()
     p = plan([root], job)
     summary = run(p, job, workers=workers)
     for idx in p.indexes:
         idx.close()
-    return time.perf_counter() - t0, summary
+    wall, c1 = time.perf_counter() - t0, os.times()  # pool workers are reaped by then: their CPU is in children_*
+    summary.cpu_s = sum(getattr(c1, f) - getattr(c0, f) for f in ("user", "system", "children_user", "children_system"))
+    return wall, summary
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _breakdown(root: Path, n: int) -> dict[str, float]:
-    """Seconds per session spent loading, scoring, serialising and committing (one process)."""
-    from mockvoice.session import load_session
+    """Seconds per session spent loading, scoring (as rescore does), serialising and committing (one process)."""
+    from mockvoice.index import read_session as load_session
+    from mockvoice.rescore import _cards
     from mockvoice.versions import StagedWrites, score_version_json
 
     rb = load_rubric("system-design")
@@ -176,8 +183,8 @@ def _breakdown(root: Path, n: int) -> dict[str, float]:
     writes = StagedWrites()
     for i, f in enumerate(folders):
         a = time.perf_counter(); s = load_session(f)
-        b = time.perf_counter(); cards = [score_transcript(x.transcript, rb) for x in s.turns]
-        c = time.perf_counter(); text = score_version_json(cards, rb.id, rb.content_hash)
+        b = time.perf_counter(); cards, whole = _cards(s, [x.transcript for x in s.turns], rb)
+        c = time.perf_counter(); text = score_version_json(cards, rb.id, rb.content_hash, None, whole)
         d = time.perf_counter(); writes.stage(scratch / f"{i}.json", text)
         if len(writes) == 64 or i == len(folders) - 1:
             writes.commit()
@@ -203,11 +210,14 @@ def main() -> int:
               f"(~{turns / min(n, 500):.2f} turns per session; {os.cpu_count()} CPUs)")
         rubric_b = str(changed_rubric(base / "system-design-b.yaml"))
 
+        print(f"machine before the runs: {_load()} (other work on the machine slows the wall-clock figures)")
         t1, s1 = _engine(root, None, 1)
-        print(f"re-score, 1 worker : {t1:7.2f} s  {n / t1:7.0f} sessions/s  (rescored {s1.count('rescored')}, failed {s1.count('failed')})")
+        print(f"re-score, 1 worker : {t1:7.2f} s  {n / t1:7.0f} sessions/s  (rescored {s1.count('rescored')}, failed {s1.count('failed')});"
+              f" CPU {s1.cpu_s * 1000 / n:.2f} ms/session; {_load()}")
         t2, s2 = _engine(root, rubric_b, 2)
-        print(f"re-score, 2 workers: {t2:7.2f} s  {n / t2:7.0f} sessions/s  (rescored {s2.count('rescored')}, failed {s2.count('failed')})"
-              f"  scaling x{t1 / t2:.2f}")
+        print(f"re-score, 2 workers: {t2:7.2f} s  {n / t2:7.0f} sessions/s  (rescored {s2.count('rescored')}, failed {s2.count('failed')});"
+              f" CPU {s2.cpu_s * 1000 / n:.2f} ms/session; scaling x{t1 / t2:.2f}; {_load()}")
+        print(f"CPU-bound projection on 2 idle cores: {2 * n / s2.cpu_s:.0f} sessions/s -> 10,000 in {10000 * s2.cpu_s / n / 2:.1f} s")
         t3, s3 = _engine(root, rubric_b, 2)
         print(f"second run, nothing to do (engine): {t3:.2f} s  (skipped {s3.count('skipped')}, rescored {s3.count('rescored')})")
         env = dict(os.environ, MOCKVOICE_RECORDINGS=str(root))

@@ -137,22 +137,27 @@ def _retranscribe(folder: Path, session, rb: Rubric, model: str, writes: StagedW
     return out
 
 
-def _session_card(session, transcripts: list, cards: list, rb: Rubric):
-    """The whole-session card, re-made the way `practice` makes it (all answers merged), if the session had one."""
+def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
+    """Per-turn cards and the whole-session card, re-made the way the session was scored.
+
+    A session with a whole-session card (`practice` scores all answers merged) is re-scored as a
+    whole, which is what its overall is; a session without one (an import) turn by turn.
+    """
     if session.scorecard is None:
-        return None
+        return [score_transcript(t, rb) if t is not None and not t.is_empty else None for t in transcripts], None
     present = [t for t in transcripts if t is not None]
-    if len(present) == 1 and cards[transcripts.index(present[0])] is not None:
-        return cards[transcripts.index(present[0])]  # one answer: the merged transcript is that answer
-    if not any(t is not None and not t.is_empty for t in present):
-        return None
+    if not any(not t.is_empty for t in present):
+        return [None] * len(transcripts), None
+    if len(present) == 1:  # one answer: the merged transcript is that answer
+        whole = score_transcript(present[0], rb)
+        return [whole if t is present[0] else None for t in transcripts], whole
     from .listener import merge_chunks
 
     chunks, offset = [], 0.0
     for t in present:
         chunks.append((offset, t))
         offset += t.duration or 0.0
-    return score_transcript(merge_chunks(chunks, offset), rb)
+    return [None] * len(transcripts), score_transcript(merge_chunks(chunks, offset), rb)
 
 
 def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:
@@ -185,8 +190,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
         transcripts = _retranscribe(folder, session, rb, job.model, writes) if job.model else [t.transcript for t in session.turns]
     except MockvoiceError as exc:
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
-    cards = [score_transcript(t, rb) if t is not None and not t.is_empty else None for t in transcripts]
-    whole = _session_card(session, transcripts, cards, rb)
+    cards, whole = _cards(session, transcripts, rb)
     text = score_version_json(cards, rb.id, rb.content_hash, job.model, whole)
     writes.stage(target, text)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written

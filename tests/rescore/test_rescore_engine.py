@@ -110,7 +110,7 @@ def test_changed_rubric_adds_a_version_and_keeps_the_old(bench, cli, tmp_path):
     new = [p for p in root.glob(f"*/{SCORES_DIR}/*.json") if p not in first]
     data = json.loads(new[0].read_text())
     assert data["rubric"] == "system-design" and not any(data["rubric_hash"] in p.name for p in first)
-    assert len(data["turns"]) >= 1 and data["turns"][0]["rubric_hash"] == data["rubric_hash"]
+    assert data["session"]["rubric_hash"] == data["rubric_hash"] and data["overall"] == data["session"]["overall"]
     assert "re-scored 0, skipped 3" in cli("rescore", root, "--rubric", rubric).out
 
 
@@ -152,13 +152,30 @@ def test_whole_session_card_is_remade_from_all_answers(bench, cli, tmp_path):
     multi = next(f for f in sorted(root.iterdir()) if len(json.loads((f / "session.json").read_text())["turns"]) > 1)
     assert cli("rescore", multi).code == 0
     from mockvoice.index import read_session
-    from mockvoice.scoring import score_transcript
     from mockvoice.versions import read_score_version
 
     sv, cards, whole = read_score_version(next((multi / SCORES_DIR).glob("*.json")), with_cards=True)
     session = read_session(multi)
-    assert len(cards) == len(session.turns)
-    assert [c.overall for c in cards] == [score_transcript(t.transcript).overall for t in session.turns]
+    assert cards == [None] * len(session.turns)  # a practice session is re-scored as a whole, as its overall is
     words = sum(len(t.transcript.words) for t in session.turns)
     assert whole is not None and whole.delivery.words + whole.delivery.fillers == words  # every answer, merged
     assert sv.overall == whole.overall
+
+
+def test_sessions_without_a_whole_card_are_rescored_turn_by_turn(bench, cli, tmp_path):
+    root = tmp_path / "rec"
+    bench.generate_sessions(root, 4)
+    from mockvoice.index import read_session
+    from mockvoice.scoring import score_transcript
+    from mockvoice.versions import read_score_version
+
+    multi = next(f for f in sorted(root.iterdir()) if len(json.loads((f / "session.json").read_text())["turns"]) > 1)
+    data = json.loads((multi / "session.json").read_text())
+    data["scorecard"] = None  # e.g. an import, or a session from before whole-session cards
+    (multi / "session.json").write_text(json.dumps(data))
+    assert cli("rescore", multi).code == 0
+    sv, cards, whole = read_score_version(next((multi / SCORES_DIR).glob("*.json")), with_cards=True)
+    session = read_session(multi)
+    assert whole is None
+    assert [c.overall for c in cards] == [score_transcript(t.transcript).overall for t in session.turns]
+    assert sv.overall == round(sum(c.overall for c in cards) / len(cards), 1)
