@@ -26,7 +26,7 @@ __all__ = ["ChatClient", "ChatReply", "LLMReplyError", "REASONS"]
 
 log = logging.getLogger("mockvoice.llm")
 
-REASONS = ("timeout", "connection", "http", "malformed", "empty", "truncated", "server-error", "invalid", "repeat")
+REASONS = ("timeout", "connection", "http", "malformed", "empty", "truncated", "server-error", "invalid", "repeat", "skipped")
 MAX_REPLY_CHARS = 20_000
 
 

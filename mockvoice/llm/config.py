@@ -8,6 +8,7 @@
     budget_s = 2.0                        # a probe's first sentence must arrive within this, else rules answer
     feedback_budget_s = 20.0              # the whole narrative feedback for `score`
     json_mode = "schema"                  # "schema" | "object" | "off": how structured JSON is requested
+    max_failures = 3                      # after this many failed replies in a row, stop asking (0: never stop)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class LLMConfig(BaseModel):
     temperature: float = Field(default=0.3, ge=0, le=2)
     max_tokens: int = Field(default=300, ge=16, le=8192)
     stream: bool = True
+    max_failures: int = Field(default=3, ge=0, le=1000)  # failed replies in a row before the model is left out; 0 = never
     prompts: Path | None = None
 
     @field_validator("url")

@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -134,6 +134,7 @@ class ProbeStream:
     started: float = field(default_factory=time.monotonic)
     first_sentence_s: float | None = None  # seconds from request to the first speakable sentence
     total_s: float | None = None
+    on_finish: Callable[[LLMReplyError | None], None] | None = None  # told how the model's reply went
     _record: ProbeRecord | None = None
     _iter: Iterator[str] | None = None
     _feature_ids: set[str] = field(default_factory=set)
@@ -209,11 +210,15 @@ class ProbeStream:
                 reason=f"{self.model or 'the model'} answered in {self.total_s * 1000:.0f} ms "
                 f"(first sentence {self.first_sentence_s * 1000:.0f} ms)",
             )
+            if self.on_finish is not None:
+                self.on_finish(None)
         except LLMReplyError as exc:
             if self.reply is not None:
                 self.reply.cancel()
             self.total_s = self._mark()
             log.info("LLM probe fell back to rules: %s", exc)
+            if self.on_finish is not None:
+                self.on_finish(exc)
             yield from self._fall_back(spoken, exc)
 
     def _fall_back(self, spoken: list[str], exc: LLMReplyError) -> Iterator[str]:
@@ -247,6 +252,15 @@ class LLMProbeWriter:
         self.fallback = fallback or RuleProbeWriter()
         self.budget_s = budget_s if budget_s is not None else client.config.budget_s
         self.prompt = prompt or load_prompt("probe", client.config.prompts)
+        self.max_failures = client.config.max_failures
+        self.failures = 0  # failed replies in a row; at max_failures the model is not asked again this session
+        self._last_error: LLMReplyError | None = None
+
+    def _finished(self, exc: LLMReplyError | None) -> None:
+        if exc is None:
+            self.failures, self._last_error = 0, None
+        elif exc.reason != "skipped":
+            self.failures, self._last_error = self.failures + 1, exc
 
     @property
     def speculative(self) -> ProbeWriter:
@@ -255,12 +269,17 @@ class LLMProbeWriter:
 
     def stream(self, ctx: ProbeContext) -> ProbeStream:
         """Send the request now and return at once; the reply is read as `sentences()` is iterated."""
+        if self.max_failures and self.failures >= self.max_failures:
+            # A model that keeps failing would cost the whole budget on every turn: stop asking it.
+            off = LLMReplyError("skipped", f"not asked: {self.failures} failed replies in a row (last: {self._last_error})")
+            return ProbeStream(ctx, self.fallback, self.budget_s, error=off, on_finish=self._finished)
         messages = self.prompt.messages(prompt_values(ctx))
         try:
             reply = self.client.start(messages, self.budget_s, probe_schema(ctx.scorecard), "probe")
         except LLMReplyError as exc:
-            return ProbeStream(ctx, self.fallback, self.budget_s, error=exc)
-        return ProbeStream(ctx, self.fallback, self.budget_s, reply=reply, model=self.client.config.model, started=reply.started)
+            return ProbeStream(ctx, self.fallback, self.budget_s, error=exc, on_finish=self._finished)
+        return ProbeStream(ctx, self.fallback, self.budget_s, reply=reply, model=self.client.config.model,
+                           started=reply.started, on_finish=self._finished)
 
     def write(self, ctx: ProbeContext) -> ProbeRecord | None:
         """The whole follow-up at once (no early speech): the model's within budget, else the rules'."""

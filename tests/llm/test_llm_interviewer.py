@@ -234,3 +234,21 @@ def test_nothing_left_to_ask_means_no_probe(llm, ctx):
     server.script(Behaviour(mode="status", status=500))
     stream = LLMProbeWriter(client, Exhausted()).stream(ctx)
     assert list(stream.sentences()) == [] and stream.record is None
+
+
+def test_a_model_that_keeps_failing_is_left_out(server, ctx):
+    server.script(*[Behaviour(mode="status", status=500)] * 2, Behaviour(content=reply()))
+    with ChatClient(LLMConfig(url=server.url, max_failures=2)) as client:
+        writer = LLMProbeWriter(client, rules)
+        first, second, third = (writer.write(ctx) for _ in range(3))
+    assert [r.source for r in (first, second, third)] == ["rules", "rules", "rules"]
+    assert third.reason.startswith("llm skipped: not asked: 2 failed replies in a row (last: http: HTTP 500")
+    assert len(server._scripted) == 1  # the third turn never reached the server
+
+
+def test_a_success_resets_the_failure_count(llm, ctx):
+    server, client = llm
+    server.script(Behaviour(mode="empty"), Behaviour(content=reply()), Behaviour(mode="empty"), Behaviour(mode="empty"),
+                  Behaviour(content=reply()))
+    writer = LLMProbeWriter(client, rules)  # max_failures 3 by default
+    assert [writer.write(ctx).source for _ in range(5)] == ["rules", "llm", "rules", "rules", "llm"]
