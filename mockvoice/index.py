@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .errors import MockvoiceError, SessionError
 from pydantic import ValidationError
 
+from .errors import MockvoiceError, SessionError
 from .session import SCHEMA_VERSION, SESSION_FILE, Session
 from .versions import SCORES_DIR, ScoreVersion, read_score_version, summarise_cards
 
-__all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "session_row", "stat_session", "parse_since"]
+__all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "session_row", "stat_session", "parse_since", "utc_iso"]
 
 INDEX_FILE = ".mockvoice-index.sqlite"
 _SCHEMA = 1
@@ -161,7 +161,8 @@ def parse_since(text: str | None) -> str | None:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def _utc(created_at: str) -> str:
+def utc_iso(created_at: str) -> str:
+    """A stored time as UTC ISO text (comparable as strings); unparseable text is returned as it is."""
     try:
         when = datetime.fromisoformat(created_at)
     except (TypeError, ValueError):
@@ -257,7 +258,7 @@ class Index:
     def put_session(self, row: SessionRow, st: Stat) -> None:
         values = [getattr(row, c) for c in _COLS]
         values[_COLS.index("features")] = json.dumps(row.features)
-        values[_COLS.index("created_at")] = _utc(row.created_at)
+        values[_COLS.index("created_at")] = utc_iso(row.created_at)
         self.db.execute(
             f"INSERT OR REPLACE INTO sessions({','.join(_COLS)},mtime_ns,size,scores_mtime_ns) "
             f"VALUES({','.join('?' * len(_COLS))},?,?,?)", values + [st.mtime_ns, st.size, st.scores_mtime_ns])

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import MockvoiceError, SessionError
-from .index import Index, SessionRow, Stat, _utc, error_row, read_session, session_row, stat_session
+from .index import Index, SessionRow, Stat, error_row, read_session, session_row, stat_session, utc_iso
 from .rubric import Rubric, load_rubric
 from .scoring import score_transcript
 from .session import SESSION_FILE
@@ -169,7 +169,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     except SessionError as exc:
         return ItemResult(key, "failed", str(exc), row=error_row(folder, str(exc)), stat=st)
     row = session_row(folder, session)
-    if job.since and _utc(row.created_at) < job.since:
+    if job.since and utc_iso(row.created_at) < job.since:
         return ItemResult(key, "filtered", row=row, stat=st)
     missing = [t.audio for t in session.turns if t.audio and not os.path.isfile(folder / t.audio)]
     if missing:
@@ -191,10 +191,11 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     except MockvoiceError as exc:
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
     cards, whole = _cards(session, transcripts, rb)
-    text = score_version_json(cards, rb.id, rb.content_hash, job.model, whole)
+    rb_hash = rubrics[job.rubric or session.rubric][1]
+    text = score_version_json(cards, rb.id, rb_hash, job.model, whole)
     writes.stage(target, text)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
-    new = ScoreVersion(target, rb.id, rb.content_hash, job.model, head["created_at"], head["overall"], head["features"])
+    new = ScoreVersion(target, rb.id, rb_hash, job.model, head["created_at"], head["overall"], head["features"])
     return ItemResult(key, "rescored", key=vkey, row=row, stat=st, versions=versions + [new],
                       before=before, after=(new.overall, new.features))
 
