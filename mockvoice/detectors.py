@@ -32,13 +32,13 @@ _TRADE_EXPLICIT = _rx(
     r"the price we pay", r"what we lose", r"(?:adds?|adding) (?:\w+ ){0,2}(?:complexity|latency|overhead|headaches?|cost|risk|moving parts|a hop|a network hop|delay|a failure point)",
     r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)", r"(?:but|though|although|while) (?:we|you) (?:lose|give up|pay|sacrifice|can't|cannot|need to|have to)",
     r"premature", r"overkill", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
-    r"only buys us", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
+    r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
 )
 _CONTRAST = re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
                        r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b")
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
-_COST_AFTER = _rx(r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
+_COST_AFTER = _rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
                   r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays")
 _EVAL = _rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
@@ -82,7 +82,7 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     return Analysis(tuple(hits), tuple(misses))
 
 
-_BENEFIT = _rx(r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
+_BENEFIT = _rx(r"help", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
                r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)")
 _DECIDE = _rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)")
 
@@ -120,7 +120,7 @@ _FAILURE = _rx(
     r"hot (?:key|shard|partition|cell|spot)s?", r"stampede", r"thundering herd", r"poison (?:message|pill)s?", r"split brain",
     r"network partitions?", r"partition(?:s|ed)? (?:the network|between)", r"backs? up", r"backed up", r"piles? up", r"single points? of failure",
     r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
-    r"clock skew", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
+    r"clock (?:skew|drift)", r"goes dark", r"went dark", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
     r"when a node fails", r"(?:never|doesn't|does not|don't|do not) (?:arrive|arrives|come back|respond|responds|return|returns)", r"goes missing",
     r"gets? dropped", r"twice", r"(?:see|sees|get|gets|return|returns|throw|throws|hit|hits) (?:\w+ )?errors", r"bad data", r"garbage", r"malformed", r"more than once", r"offline", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
     r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze|poison)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
@@ -140,7 +140,7 @@ _HANDLING = _rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
-    r"restore from", r"checkpoints?", r"restarts? from", r"keys? (?:\w+ )?by (?:a |the )?(?:client|request|message|event|idempotency) ids?",
+    r"restore from", r"sequence numbers?", r"shifts? traffic", r"healthy (?:one|region|zone|node)s?", r"checkpoints?", r"restarts? from", r"keys? (?:\w+ )?by (?:a |the )?(?:client|request|message|event|idempotency) ids?",
     r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
@@ -193,13 +193,15 @@ _NUM = r"\d+(?:\.\d+)?"
 _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=(?:kb|mb|gb|tb|pb|ms|x|k)\b)")
 _NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
 _OP = re.compile(
-    r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
-    r"equals|becomes|works out|call it|or|about|roughly|around|to)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
+    r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of|"
+    r"a (?:second|minute|hour|day|week|month|year))\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
+    r"equals|becomes|works out|call it|or|about|roughly|around|to|takes?|adds?|add up to|totals?|need)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
     r"\b(?:percent|percentage) of\b|" + _NUM + r" (?:\w+ ){0,4}(?:each|apiece|per \w+)\b.{0,60}?" + _NUM + r"|"
-    r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
+    r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it|takes?|adds?|add up to|totals?) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
     r"\b" + _NUM + r" (?:\w+ )?to 1\b"
 )
-_RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|equals|becomes|works out|call it|we need|need|becomes|handles)\b")
+_RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|equals|becomes|works out|call it|we need|need|becomes|handles|"
+                     r"takes?|adds?|totals?)\b")
 
 
 def _quantities(t: str) -> list[str]:

@@ -70,7 +70,7 @@ _CHECK_IN = rx(
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
     r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
     r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
-    r"level of detail", r"(?:does|did) (?:that|this|it) (?:cover|help|work for you)", r"what you (?:wanted|were looking for|asked|had in mind)", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"level of detail", r"what(?:'s| is)? next", r"what now", r"(?:does|did) (?:that|this|it) (?:cover|help|work for you)", r"what you (?:wanted|were looking for|asked|had in mind)", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
 )
 _EMPLOYER = rx(
