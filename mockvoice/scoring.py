@@ -134,12 +134,13 @@ def score_transcript(
             score=feature_score(effective, feat), weight=feat.weight, evidence=evidence, feedback=line,
             best=best, near_misses=near, missing=missing, strong=strong,
         )
+    cq = [features[f.id] for f in rb.features if f.detect.method == "clarifying_question"]
+    cq_met = bool(cq) and all(f.met for f in cq)  # ordering advice only where the rubric asks for questions
     total_w = sum(f.weight for f in rb.features)
     overall = round(100.0 * sum(features[f.id].score * f.weight for f in rb.features) / total_w, 1)
     delivery = measure_delivery(transcript, rb.delivery.long_pause_s, (rb.delivery.wpm_min, rb.delivery.wpm_max))
     card = Scorecard(rubric=rb.id, rubric_hash=rb.content_hash, overall=overall, features=features, delivery=delivery,
                      structure=structure, question=question)
-    feedback = (tuple(features[fid].feedback for fid in card.missing()) + tuple(_structure_feedback(structure, utts, all(f.met for fid, f in features.items()
-                                                          if rb.feature(fid).detect.method == "clarifying_question")))
+    feedback = (tuple(features[fid].feedback for fid in card.missing()) + tuple(_structure_feedback(structure, utts, cq_met))
                 + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})
