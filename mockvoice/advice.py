@@ -114,7 +114,7 @@ _TOPICS: list[tuple[re.Pattern[str], dict[str, str]]] = [
         "monitoring": "the metric or dashboard that showed it worked",
     }),
 ]
-_SUBJECT = re.compile(r"^(?:design|build|architect|walk me through|tell me about|describe|how would you (?:design|build))\s+(?:a |an |the )?(.+?)[.?!]?$", re.I)
+_SUBJECT = re.compile(r"^(?:design|build|architect|how would you (?:design|build))\s+(?:a |an |the )?(.+?)[.?!]?$", re.I)
 
 
 def topic_of(question: str | None, keywords: tuple[str, ...] = ()) -> dict[str, str] | None:

@@ -204,6 +204,9 @@ _RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes
                      r"takes?|adds?|totals?)\b")
 
 
+_UNIT = _rx(r"percent", r"ms", r"milliseconds?", r"seconds?", r"[kmgtp]b", r"\w+bytes?", r"qps", r"rps", r"users", r"requests")
+
+
 def _quantities(t: str) -> list[str]:
     t = _NOT_QUANTITY.sub(" ", t)
     return _NUMS.findall(t)
@@ -220,7 +223,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
         m = _OP.search(t)
         if len(nums) >= 2 and m is not None and _RESULT.search(t):
             hits.append(Hit(i, m.group(0).strip()))
-        elif len(nums) >= 1:
+        elif any(float(n) >= 10 for n in nums) or _UNIT.search(t):
             misses.append(Hit(i, "a number with no arithmetic behind it"))
     return Analysis(tuple(hits), tuple(misses))
 
