@@ -7,6 +7,7 @@ device the CLI prints the annotated transcript instead (see replayview.annotated
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
@@ -248,6 +249,21 @@ class Replay:
                 self.done = True
 
 
+@contextlib.contextmanager
+def _alsa_muted():
+    """Send fd 2 to /dev/null: ALSA prints "underrun occurred" there, which would tear the live view."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def run_replay(turns: list[ReplayTurn], console, start: float = 0.0, device: int | str | None = None,
                wrap_up: str | None = None, frame=None, key_stream=None) -> None:
     """Play `turns` on the output device with a live, annotated view until the end or `q`."""
@@ -259,15 +275,16 @@ def run_replay(turns: list[ReplayTurn], console, start: float = 0.0, device: int
     playable = [rt for rt in turns if rt.samples is not None]
     if not playable:
         raise SessionError("no audio to replay in these turns; use --no-audio to read the annotated transcript")
-    player = DevicePlayer(device)
-    state = Replay(playable, player, wrap_up)
-    try:
-        state.start(0, min(start, max(playable[0].duration - 0.1, 0.0)))
-        with KeyReader(key_stream) as keys, Live(frame(state), console=console, refresh_per_second=12, transient=False) as live:
-            while not state.done:
-                for key in keys.read(0.05):
-                    state.handle(key)
-                state.tick(time.monotonic())
-                live.update(frame(state))
-    finally:
-        player.close()
+    with _alsa_muted():
+        player = DevicePlayer(device)
+        state = Replay(playable, player, wrap_up)
+        try:
+            state.start(0, min(start, max(playable[0].duration - 0.1, 0.0)))
+            with KeyReader(key_stream) as keys, Live(frame(state), console=console, refresh_per_second=12, transient=False) as live:
+                while not state.done:
+                    for key in keys.read(0.05):
+                        state.handle(key)
+                    state.tick(time.monotonic())
+                    live.update(frame(state))
+        finally:
+            player.close()
