@@ -66,7 +66,7 @@ padding:14px 16px;box-shadow:0 1px 3px #0002}.session h2{font-size:16px;margin:0
 padding:2px 9px;border-radius:12px;background:#1d2a3a;color:#fff;font-weight:600}.muted{color:#66707c;font-size:13px}
 .turn{border-top:1px solid #e3e6ea;margin-top:14px;padding-top:10px}.prompt{background:#eef2f7;border-left:4px solid #1d2a3a;
 padding:6px 10px;border-radius:4px}.kind{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:#66707c;margin-right:6px}
-audio{width:100%;margin:8px 0 4px}.timeline{position:relative;height:22px;background:#eceff3;border-radius:4px;margin:4px 0 10px;cursor:pointer}
+audio{width:100%;margin:8px 0 4px}audio.said{width:50%;height:28px;margin:4px 0 0;vertical-align:middle}.timeline{position:relative;height:22px;background:#eceff3;border-radius:4px;margin:4px 0 10px;cursor:pointer}
 .timeline .seg{position:absolute;top:3px;height:16px;border-radius:3px;opacity:.85}.timeline .pause{position:absolute;top:8px;height:6px;
 background:repeating-linear-gradient(45deg,#7f8c8d 0 3px,transparent 3px 6px)}.timeline .fill{position:absolute;top:0;width:2px;height:22px;background:#c0392b}
 .timeline .head{position:absolute;top:-2px;width:2px;height:26px;background:#111;pointer-events:none}.transcript{line-height:1.9}
@@ -234,8 +234,12 @@ def _turn_html(si: int, folder: Path, turn: Turn) -> str:
     parts = [f'<div class="turn" id="turn-{si}-{turn.index}"><h3>Turn {turn.index}'
              + (f' <span class="badge">{card.overall:.0f}</span>' if card else "") + "</h3>",
              f'<p class="prompt"><span class="kind">{_e(kind)}</span>{_e(turn.prompt)}</p>']
+    said = audio_data_uri(turn_audio_path(folder, turn.prompt_audio))
+    if said:  # what the interviewer said, as it was spoken
+        parts.append(f'<div><span class="kind">Interviewer</span><audio class="said" id="p{si}-{turn.index}" controls '
+                     f'preload="metadata" src="{said}"></audio></div>')
     if uri:
-        parts.append(f'<audio id="{audio_id}" controls preload="auto" src="{uri}"></audio>')
+        parts.append(f'<span class="kind">Answer</span><audio id="{audio_id}" controls preload="auto" src="{uri}"></audio>')
         parts.append(_timeline(anns, turn.transcript.duration, audio_id))
     else:
         parts.append('<p class="muted">No audio for this turn (typed or imported transcript).</p>')

@@ -136,3 +136,21 @@ def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli):
     assert res.code == 0 and "Turn 1" not in res.out and "Turn 2" in res.out
     res = cli("replay", session_dir, "--turn", "1", "--from", "8", "--no-audio")
     assert res.code == 0 and f"[{clock(first[0].start)}]" not in res.out and f"[{clock(first[-1].start)}]" in res.out
+
+
+def test_an_interrupted_session_still_replays_and_reports(tmp_path, cli):
+    """A practice run killed mid-answer: an empty last turn, no scorecard, its audio never written."""
+    from mockvoice.report import build_report
+    from mockvoice.session import Session, save_session
+
+    t = timed([("How", 0.0, 0.3), ("many", 0.3, 0.6), ("users?", 0.6, 1.0)])
+    turns = [Turn(index=1, prompt="Design a chat app.", transcript=t, scorecard=score_transcript(t, "system-design")),
+             Turn(index=2, prompt="What breaks first?", audio="turn-02.wav", transcript=Transcript(text=""))]
+    folder = tmp_path / "cut"
+    save_session(folder, Session(id="cut", created_at="2026-11-21T07:00:00+00:00", status="interrupted",
+                                 question="Design a chat app.", rubric="system-design", turns=turns))
+    res = cli("replay", folder)
+    assert res.code == 0, res.err
+    assert "Turn 2" in res.out and "What breaks first?" in res.out
+    page = build_report([(folder, load_session(folder))])
+    assert "No audio for this turn" in page and "What breaks first?" in page

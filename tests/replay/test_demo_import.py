@@ -89,6 +89,8 @@ def test_demo_session_replays_and_reports(demo_dir, browser, cli, tmp_path, arti
     if session.turns[0].probe:
         assert "Interviewer probed: " + session.turns[0].probe.text in out
     check_report(browser, demo_dir, tmp_path / "demo.html", artifacts / "report-demo.png", cli)
+    if session.turns[0].prompt_audio:  # the interviewer's own voice is embedded beside the question
+        assert browser.execute_script("return document.getElementById('p0-1').duration") > 1
 
 
 def test_demo_session_replays_in_a_terminal(demo_dir, pane):
