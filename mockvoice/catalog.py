@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import SessionError
 from .session import SESSION_FILE, Session, load_session, recordings_root
 
-__all__ = ["SessionSummary", "list_sessions", "resolve_session", "open_session", "session_length", "turn_audio_path"]
+__all__ = ["SessionSummary", "list_sessions", "resolve_session", "open_session", "session_length", "turn_audio_path", "wav_seconds"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def turn_audio_path(folder: Path, name: str | None) -> Path | None:
     return p if p.is_absolute() else folder / p
 
 
-def _wav_seconds(path: Path | None) -> float | None:
+def wav_seconds(path: Path | None) -> float | None:
+    """Length of a WAV file from its header, or None when it is missing or not a WAV."""
     try:
         with wave.open(str(path), "rb") as w:
             return w.getnframes() / float(w.getframerate())
@@ -50,7 +51,7 @@ def session_length(folder: Path, session: Session) -> float | None:
     for t in session.turns:
         secs = t.transcript.duration
         if secs is None:
-            secs = _wav_seconds(turn_audio_path(folder, t.audio))
+            secs = wav_seconds(turn_audio_path(folder, t.audio))
         if secs is not None:
             total, known = total + secs, True
     return round(total, 1) if known else None

@@ -11,11 +11,13 @@ import base64
 import html
 import io
 import secrets
+import wave
 from pathlib import Path
 
 from .annotate import Annotation, annotate_turn, feature_colours, pace_series, word_marks
 from .audio import load_audio, to_int16
-from .catalog import session_length, turn_audio_path
+from .catalog import session_length, turn_audio_path, wav_seconds
+from .delivery import is_filler
 from .errors import AudioError, InputFileError
 from .scorecard import Scorecard
 from .session import Session, Turn
@@ -45,8 +47,6 @@ def audio_data_uri(path: Path | None) -> str | None:
             clip = load_audio(path)
         except (InputFileError, AudioError):
             return None
-        import wave
-
         buf = io.BytesIO()
         with wave.open(buf, "wb") as w:
             w.setnchannels(1)
@@ -167,17 +167,11 @@ def _transcript(turn: Turn, labels: dict[str, str], colours: dict[str, str], pau
 
 
 def _word(w, clickable: bool) -> str:
-    cls = ' class="filler"' if _is_filler(w.text) else ""
+    cls = ' class="filler"' if is_filler(w.text) else ""
     if w.start is None or w.end is None:
         return f"<span{cls}>{_e(w.text.strip())}</span>"
     t = f' data-t="{w.start:.2f}"' if clickable else ""
     return f'<span{cls}{t} data-s="{w.start:.2f}" data-e="{w.end:.2f}">{_e(w.text.strip())}</span>'
-
-
-def _is_filler(text: str) -> bool:
-    from .delivery import is_filler
-
-    return is_filler(text)
 
 
 def _card_table(card: Scorecard, colours: dict[str, str], audio_id: str | None) -> str:
@@ -224,7 +218,8 @@ def _pace_svg(turn: Turn, wpm_band: tuple[float, float] = (130, 160)) -> str:
 
 def _turn_html(si: int, folder: Path, turn: Turn) -> str:
     audio_id = f"a{si}-{turn.index}"
-    uri = audio_data_uri(turn_audio_path(folder, turn.audio))
+    audio_path = turn_audio_path(folder, turn.audio)
+    uri = audio_data_uri(audio_path)
     card = turn.scorecard
     colours = feature_colours(card)
     labels = {fid: f.name for fid, f in (card.features.items() if card else [])}
@@ -240,12 +235,12 @@ def _turn_html(si: int, folder: Path, turn: Turn) -> str:
                      f'preload="metadata" src="{said}"></audio></div>')
     if uri:
         parts.append(f'<span class="kind">Answer</span><audio id="{audio_id}" controls preload="auto" src="{uri}"></audio>')
-        parts.append(_timeline(anns, turn.transcript.duration, audio_id))
+        parts.append(_timeline(anns, turn.transcript.duration or wav_seconds(audio_path), audio_id))
     else:
         parts.append('<p class="muted">No audio for this turn (typed or imported transcript).</p>')
         audio_id = ""
-    parts.append(f'<p class="transcript"{f" data-audio={chr(34)}{audio_id}{chr(34)}" if audio_id else ""}>'
-                 f"{_transcript(turn, labels, colours, pauses)}</p>")
+    wrap = f' data-audio="{audio_id}"' if audio_id else ""
+    parts.append(f'<p class="transcript"{wrap}>{_transcript(turn, labels, colours, pauses)}</p>')
     if card:
         parts.append(_card_table(card, colours, audio_id or None))
         d = card.delivery
