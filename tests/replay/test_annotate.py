@@ -77,6 +77,7 @@ class FakePlayer:
         return self.pos >= len(self.samples) / 16000
 
 
+@pytest.mark.slow
 def test_replay_state_seeks_jumps_between_marks_and_holds_between_turns(session_dir):
     turns = replay_turns(session_dir, load_session(session_dir), load=False)
     for rt in turns:
@@ -115,6 +116,7 @@ def test_keys_are_decoded_from_the_terminal_bytes():
     os.close(w)
 
 
+@pytest.mark.slow
 def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli):
     session = load_session(session_dir)
     res = cli("replay", session_dir)  # stdout is not a terminal here

@@ -10,6 +10,8 @@ from mockvoice.catalog import list_sessions, resolve_session
 from mockvoice.errors import SessionError
 from mockvoice.session import load_session, save_session
 
+pytestmark = pytest.mark.slow  # the sessions are transcribed by the real tiny.en model
+
 
 @pytest.fixture
 def three(session_dir, _isolated_recordings):
