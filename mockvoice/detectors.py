@@ -31,7 +31,7 @@ _TRADE_EXPLICIT = _rx(
     r"(?:i'd|i would|we'd|we) (?:rather|prefer) .{0,60} than", r"more moving parts", r"lock(?:s|ed)? us in(?:to)?",
     r"the price we pay", r"what we lose", r"(?:adds?|adding) (?:\w+ ){0,2}(?:complexity|latency|overhead|headaches?|cost|risk|moving parts|a hop|a network hop|delay|a failure point)",
     r"(?:simpler|cheaper|faster|slower|harder|easier|safer|riskier|lighter|heavier|less work|more work|less expensive|more expensive|more complex|less complex|more reliable|more flexible|less flexible)(?: \w+){0,3} than", r"we'd lose", r"(?:but|though) (?:it|that|this) (?:adds|costs|means)", r"(?:but|though|although|while) (?:we|you) (?:lose|give up|pay|sacrifice|can't|cannot|need to|have to)",
-    r"premature", r"overkill", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
+    r"premature", r"overkill", r"on (?:the )?one hand", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
     r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
 )
@@ -82,7 +82,7 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     return Analysis(tuple(hits), tuple(misses))
 
 
-_BENEFIT = _rx(r"help", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
+_BENEFIT = _rx(r"help", r"keep", r"give", r"let", r"allow", r"save", r"avoid", r"improve", r"reduce", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
                r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)")
 _DECIDE = _rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)")
 
@@ -119,7 +119,7 @@ _FAILURE = _rx(
     r"duplicates? (?:can|could|will|may|messages|charges|deliveries)", r"double (?:send|charge|charging|sending|process\w*|charged)",
     r"hot (?:key|shard|partition|cell|spot)s?", r"stampede", r"thundering herd", r"poison (?:message|pill)s?", r"split brain",
     r"network partitions?", r"partition(?:s|ed)? (?:the network|between)", r"backs? up", r"backed up", r"piles? up", r"single points? of failure",
-    r"spof", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
+    r"spof", r"single points? (?:\w+ )?failure", r"bad (?:deploy|release|config|certificate|push)", r"runs? out of", r"running out of", r"ran out of", r"certificate (?:that )?expired?",
     r"clock (?:skew|drift)", r"goes dark", r"went dark", r"race conditions?", r"deadlocks?", r"n ?plus ?(?:1|one)", r"took down", r"take(?:s)? (?:out|down)(?! the| a)", r"(?:goes|went|go) wrong",
     r"when a node fails", r"(?:never|doesn't|does not|don't|do not) (?:arrive|arrives|come back|respond|responds|return|returns)", r"goes missing",
     r"gets? dropped", r"twice", r"(?:see|sees|get|gets|return|returns|throw|throws|hit|hits) (?:\w+ )?errors", r"bad data", r"garbage", r"malformed", r"more than once", r"offline", r"(?:is|are|gets|get|was|were) lost", r"out of order", r"saturat\w+", r"explod\w+", r"fill(?:s|ing|ed)? up", r"stop(?:s)? all (?:writes|reads|traffic|requests)",
@@ -155,7 +155,7 @@ _DENIAL = _rx(
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
     r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself",
-    r"happen all the time", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
+    r"happen all the time", r"never (?:fails|failed|goes down|went down|loses|lost|losing|lose|crashes|crashed)", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
     r"never (?:seen|had|heard of|experienced) (?:\w+ ){0,5}(?:fail|go down|break|crash|outage)", r"(?:won't|will not) have any downtime",
     r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
     r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
@@ -194,7 +194,7 @@ _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=
 _NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
 _OP = re.compile(
     r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of|"
-    r"a (?:second|minute|hour|day|week|month|year))\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
+    r"a (?:second|minute|hour|day|week|month|year)|percent)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
     r"equals|becomes|works out|call it|or|about|roughly|around|to|takes?|adds?|add up to|totals?|need)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
     r"\b(?:percent|percentage) of\b|" + _NUM + r" (?:\w+ ){0,4}(?:each|apiece|per \w+)\b.{0,60}?" + _NUM + r"|"
     r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it|takes?|adds?|add up to|totals?) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
@@ -221,7 +221,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
         if is_question_form(t) and not _RESULT.search(t.split("?")[-1]):
             continue
         m = _OP.search(t)
-        if len(nums) >= 2 and m is not None and _RESULT.search(t):
+        if len(nums) >= 2 and m is not None and (_RESULT.search(t) or len(nums) >= 3):  # ASR turns "that's" into "at"
             hits.append(Hit(i, m.group(0).strip()))
         elif any(float(n) >= 10 for n in nums) or _UNIT.search(t):
             misses.append(Hit(i, "a number with no arithmetic behind it"))
@@ -246,6 +246,7 @@ _MON = _rx(
 _MON_NOT = _rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
+    r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an?|and|the) (?:alert|notification)",
     r"(?:alert|notification|dashboard)s? (?:on|to) (?:their|your|his|her) (?:phone|device|screen|app)", r"dashboard (?:showing|with|of) (?:their|your)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an? )?(?:alert|notification)", r"(?:trace|track) (?:their|your|his|her) (?:order|package|parcel|ride)",
     r"write ahead log", r"log in", r"(?:room|body) temperature", r"thermostat", r"heart ?rate", r"patients?", r"baby", r"\w+'s dashboard", r"dashboard (?:\w+ ){0,2}(?:their|your)", r"metrics team", r"is hiring", r"dashboard for (?:admins?|users?|customers?|support|sellers?|drivers?)", r"monitoring the (?:competition|competitors|market|news|trends)",

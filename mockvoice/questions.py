@@ -140,7 +140,7 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
         words = body.split()
         head = " ".join(words[:8])
         rest = after if after.strip() else " ".join(words[3:])
-        answered = bool(after.strip()) and _ANSWER_START.match(after.strip()) is not None and not _QSTART.search(after)
+        answered = len(after.split()) >= 3 and _ANSWER_START.match(after.strip()) is not None and not _QSTART.search(after)
         if _SELF.search(head) is not None or answered or _rhetorical_tail(rest):
             misses.append(Hit(i, "rhetorical: the candidate asks and answers it straight away"))
             continue
@@ -169,4 +169,4 @@ def _rhetorical_tail(rest: str) -> bool:
 
 
 def _starts_answer(next_text: str) -> bool:
-    return bool(re.match(r"(?:well|because|it|they|by|using|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))
+    return len(next_text.split()) >= 3 and bool(re.match(r"(?:well|because|it|they|by|using|just|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))

@@ -33,6 +33,7 @@ _HOMOPHONES = [  # (cheap trigger substring, pattern, replacement)
     ("coffee", re.compile(r"\bcoffee\b"), "kafka"),
     ("cafka", re.compile(r"\bcafka\b"), "kafka"),
     ("on", re.compile(r"\bon[- ]call\b"), "oncall"),
+    ("duty", re.compile(r"\bpage(?:r| or)? ?duty\b"), "pagerduty"),
     ("cent", re.compile(r"\bper cent\b"), " percent"),
     ("%", re.compile(r"%"), " percent"),
 ]
