@@ -59,43 +59,59 @@ _INV = (r"(?:do|does|did|is|are|was|were|will|would|should|shall|can|could|has|h
 _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want to (?:check|know|understand|clarify|confirm|ask)|"
           r"i'm curious|i wonder|i was wondering|let me (?:ask|clarify|check whether|confirm)|"
           r"one thing i (?:want|wanted|need) to (?:check|know|ask|clarify)|(?:could|can) you tell me|can i ask|may i ask|"
-          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|the (?:first )?question i'd ask|when you say|do you mean|by \w+ do you mean|i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
+          r"i need to know|it would help to know|do you know|my (?:first |next |other |last |main )?question (?:is|would be)|"
+          r"the (?:first )?question i'd ask|when you say|do you mean|by \w+ do you mean|"
+          r"i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
 _WHICH = r"(?:^|[.?] |\b(?:so|and|okay|ok|also|but|then|first|now)\s)which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)"
 _QSTART = re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
                      r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+")
 _CHECK_IN = rx(
-    r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer", r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
-    r"(?:^|[.,?] |\b(?:so|okay|ok|and|now|um)\s)(?:should|shall|can|may|could) i (?!assume|ask\b)", r"am i making sense", r"(?:could|can) you repeat", r"repeat the question",
+    r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer",
+    r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
+    r"(?:^|[.,?] |\b(?:so|okay|ok|and|now|um)\s)(?:should|shall|can|may|could) i (?!assume|ask\b)",
+    r"am i making sense", r"(?:could|can) you repeat", r"repeat the question",
     r"(?:do you want|would you like|want) (?:me|us) to", r"am i on (?:the )?right track", r"are you following",
-    r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))", r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)",
-    r"(?:can|could) you hear me", r"you know what i mean", r"any questions", r"where was i", r"what else", r"mind if i",
-    r"level of detail", r"what(?:'s| is)? next", r"what now", r"(?:does|did) (?:that|this|it) (?:cover|help|work for you)", r"what you (?:wanted|were looking for|asked|had in mind)", r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention", r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far", r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far", r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
+    r"is (?:that|this) (?:ok|okay|alright|fine|clear|enough|good|what you|the (?:level|kind|depth))",
+    r"is it (?:ok|okay|alright|fine) (?:if i|with you|to)", r"(?:can|could) you hear me", r"you know what i mean",
+    r"any questions", r"where was i", r"what else", r"mind if i", r"level of detail", r"what(?:'s| is)? next",
+    r"what now", r"(?:does|did) (?:that|this|it) (?:cover|help|work for you)",
+    r"what you (?:wanted|were looking for|asked|had in mind)",
+    r"(?:short|long|quick|detailed|brief) (?:version|answer)", r"do you want me", r"did i mention",
+    r"what was i (?:saying|doing|talking about)", r"let me know if", r"any thoughts", r"thoughts so far",
+    r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far",
+    r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
 )
 _EMPLOYER = rx(
+   
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
-    r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation", r"equity", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps", r"remote work",
-    r"work(?:ing)? from home", r"new hires", r"working here", r"at your company", r"interview process", r"promotion", r"mentorship",
-    r"what's it like", r"(?:have|did) you (?:been|joined|worked|work) (?:at|on|with|here|there|for)", r"how long have you", r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
+    r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation",
+    r"equity", r"company culture", r"(?:do|did) you (?:enjoy|like|love) (?:working|it|your)", r"next steps",
+    r"remote work", r"work(?:ing)? from home", r"new hires", r"working here", r"at your company",
+    r"interview process", r"promotion", r"mentorship", r"what's it like",
+    r"(?:have|did) you (?:been|joined|worked|work) (?:at|on|with|here|there|for)", r"how long have you",
+    r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
 )
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
 _SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
 _WHY = re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b")
 SCOPE = rx(
-    r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy", r"latency",
-    r"consisten\w*", r"availab\w*", r"nines", r"budget", r"cost\w*", r"regions?", r"global\w*", r"countr\w+", r"scale", r"peak",
-    r"features?", r"requirements?", r"scope", r"mobile", r"web", r"devices?", r"platforms?", r"clients?", r"retention", r"keep",
-    r"stor\w+", r"data", r"history", r"sla\w*", r"slo\w*", r"compliance", r"gdpr", r"privacy", r"security", r"auth\w*",
-    r"existing", r"stack", r"team", r"deadline", r"launch", r"durab\w*", r"order\w*", r"real ?time", r"expir\w*", r"forever",
-    r"custom\w*", r"analytics", r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|far|stale|bad|widespread)",
-    r"growth", r"daily", r"per (?:second|day|user)", r"priorit\w*", r"constraints?", r"assum\w*", r"deploy\w*", r"chang\w+",
-    r"affected", r"since when", r"when did", r"error rate", r"errors?", r"endpoints?", r"target", r"p99", r"p95", r"limit\w*",
-    r"exact\w*", r"approximate", r"fresh", r"stale", r"delivered", r"delivery", r"duplicates?", r"once", r"size", r"sizes?",
-    r"large", r"max\w*", r"volume", r"percent\w*", r"version", r"sync\w*", r"offline", r"personali[sz]ed", r"ranked", r"search",
-    r"support", r"channels?", r"need", r"tolerate", r"okay if", r"acceptable", r"wrong", r"sla", r"refunds?", r"guarantee\w*",
-    r"who", r"which", r"internal", r"public", r"pipelines?", r"ci", r"process", r"today", r"currently", r"tooling", r"downtime",
-    r"worst case", r"audit\w*", r"logs?", r"requirements?", r"tolerable", r"allowed", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
+    r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy",
+    r"latency", r"consisten\w*", r"availab\w*", r"nines", r"budget", r"cost\w*", r"regions?", r"global\w*",
+    r"countr\w+", r"scale", r"peak", r"features?", r"requirements?", r"scope", r"mobile", r"web", r"devices?",
+    r"platforms?", r"clients?", r"retention", r"keep", r"stor\w+", r"data", r"history", r"sla\w*", r"slo\w*",
+    r"compliance", r"gdpr", r"privacy", r"security", r"auth\w*", r"existing", r"stack", r"team", r"deadline",
+    r"launch", r"durab\w*", r"order\w*", r"real ?time", r"expir\w*", r"forever", r"custom\w*", r"analytics",
+    r"how (?:many|much|often|big|fast|long|strict|fresh|large|slow|far|stale|bad|widespread)", r"growth", r"daily",
+    r"per (?:second|day|user)", r"priorit\w*", r"constraints?", r"assum\w*", r"deploy\w*", r"chang\w+", r"affected",
+    r"since when", r"when did", r"error rate", r"errors?", r"endpoints?", r"target", r"p99", r"p95", r"limit\w*",
+    r"exact\w*", r"approximate", r"fresh", r"stale", r"delivered", r"delivery", r"duplicates?", r"once", r"size",
+    r"sizes?", r"large", r"max\w*", r"volume", r"percent\w*", r"version", r"sync\w*", r"offline", r"personali[sz]ed",
+    r"ranked", r"search", r"support", r"channels?", r"need", r"tolerate", r"okay if", r"acceptable", r"wrong", r"sla",
+    r"refunds?", r"guarantee\w*", r"who", r"which", r"internal", r"public", r"pipelines?", r"ci", r"process",
+    r"today", r"currently", r"tooling", r"downtime", r"worst case", r"audit\w*", r"logs?", r"requirements?",
+    r"tolerable", r"allowed", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
 )
 _ALT = re.compile(r"\b\w+ or (?:\w+ )?\w+")
 
