@@ -8,7 +8,7 @@ Printed, as p50/p95 over `--runs` turns, each next to the baseline measured in t
   llm first/total   request -> first speakable sentence / complete validated probe
   client overhead   the same, minus the model time the server simulated (HTTP, thread, parsing, validation)
   fallback          time to the rule probe when the model fails: past the budget (overhead beyond it),
-                    HTTP 500, connection refused
+                    HTTP 500, connection refused, and once the model is left out after 3 failures in a row
 
     .venv/bin/python benchmarks/llm_latency.py [--runs 30] [--ttft 0.25] [--per-chunk 0.02] [--budget 2.0]
 
@@ -73,9 +73,10 @@ def measure(runs: int = 30, ttft: float = 0.25, per_chunk: float = 0.02, budget:
     sim_total = ttft + per_chunk * -(-len(content) // CHUNK)
     out: dict[str, list[float]] = {k: [] for k in (
         "rules", "llm_first", "llm_total", "overhead_first", "overhead_total", "bare_client", "fallback_over_budget",
-        "fallback_http_500", "fallback_refused")}
+        "fallback_http_500", "fallback_refused", "fallback_left_out")}
     with LoopbackLLM(Behaviour(content=content, delay_s=ttft, chunk_delay_s=per_chunk, chunk_chars=CHUNK)) as server:
-        with ChatClient(LLMConfig(url=server.url, model="simulated", budget_s=budget)) as client:
+        # max_failures=0: every reply is tried, so each fallback below pays its own full cost.
+        with ChatClient(LLMConfig(url=server.url, model="simulated", budget_s=budget, max_failures=0)) as client:
             writer = LLMProbeWriter(client, rules)
             writer.write(ctx)  # warm: prompt file, imports, first connection
             for _ in range(runs):
@@ -106,12 +107,20 @@ def measure(runs: int = 30, ttft: float = 0.25, per_chunk: float = 0.02, budget:
                 t0 = time.perf_counter()
                 assert short.write(ctx).source == "rules"
                 out["fallback_over_budget"].append(time.perf_counter() - t0 - 0.2)
-    with ChatClient(LLMConfig(url=f"http://127.0.0.1:{_free_port()}/v1", budget_s=budget)) as dead:
+    with ChatClient(LLMConfig(url=f"http://127.0.0.1:{_free_port()}/v1", budget_s=budget, max_failures=0)) as dead:
         writer = LLMProbeWriter(dead, rules)
         for _ in range(runs):
             t0 = time.perf_counter()
             assert writer.write(ctx).source == "rules"
             out["fallback_refused"].append(time.perf_counter() - t0)
+    with ChatClient(LLMConfig(url=f"http://127.0.0.1:{_free_port()}/v1", budget_s=budget)) as dead:
+        writer = LLMProbeWriter(dead, rules)  # the default: left out after 3 failed replies in a row
+        for _ in range(3):
+            writer.write(ctx)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            assert writer.write(ctx).reason.startswith("llm skipped")
+            out["fallback_left_out"].append(time.perf_counter() - t0)
     out["_simulated"] = [sim_first, sim_total]
     return out
 
@@ -129,6 +138,7 @@ def summary(figures: dict[str, list[float]]) -> list[str]:
         f"fallback: past budget      {_ms(figures['fallback_over_budget'])}   (beyond a 200 ms budget)",
         f"fallback: HTTP 500         {_ms(figures['fallback_http_500'])}",
         f"fallback: refused          {_ms(figures['fallback_refused'])}",
+        f"fallback: model left out   {_ms(figures['fallback_left_out'])}   (after 3 failed replies in a row)",
     ]
 
 
