@@ -51,7 +51,7 @@ def _timeline(rt: ReplayTurn, pos: float, width: int = 60) -> Text:
             cells[i], styles[i] = ("█", a.colour) if a.kind == "evidence" else ("░", a.colour) if a.kind == "pause" else ("▲", a.colour)
     head = min(int(pos / dur * width), width - 1)
     cells[head], styles[head] = "┃", "bold white"
-    line = Text()
+    line = Text(no_wrap=True, overflow="crop")
     for c, s in zip(cells, styles):
         line.append(c, style=s)
     return line
