@@ -24,7 +24,7 @@ _TRAILING = {
     "um", "uh", "umm", "uhm", "er", "erm", "hmm", "mm", "so", "and", "but", "or", "because", "like", "then",
     "the", "a", "an", "to", "of", "with", "which", "that", "if", "when", "where", "while", "for", "on",
     "in", "at", "by", "from", "into", "is", "are", "we", "i", "it", "would", "could", "should", "will",
-    "maybe", "also", "plus", "well", "first", "second", "next", "about", "as", "than", "whether",
+    "maybe", "also", "plus", "well", "about", "as", "than", "whether",
 }
 _THINKING = re.compile(
     r"\b(let me (?:think|see|consider)|give me (?:a|one) (?:second|sec|moment|minute)|i'm thinking|thinking about it"
@@ -55,9 +55,12 @@ class EndpointConfig:
     no_speech_timeout_s: float = 30.0
     speech_threshold: float = 0.5
     min_speech_s: float = 0.25
-    chunk_pause_s: float = 0.4
+    chunk_pause_s: float = 0.3
+    # Past silence_s, how long to wait for the last words' transcript before deciding without it;
+    # None waits up to the hesitant hold (never cuts off a "let me think" that is still being decoded).
+    tail_wait_s: float | None = None
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
         return asdict(self)
 
 
@@ -65,7 +68,7 @@ class EndpointConfig:
 class EndDecision:
     """Why and when (seconds into the answer) the turn ended."""
 
-    reason: str  # "silence", "hesitant_silence", "max_length", "no_speech", "key"
+    reason: str  # "silence", "hesitant_silence", "transcript_wait", "max_length", "no_speech", "key", "quit"
     at_s: float
     last_voice_s: float | None
 
@@ -137,9 +140,12 @@ class Endpointer:
         if silence < cfg.silence_s:
             return None
         if silence >= cfg.hesitant_silence_s:
-            return EndDecision("hesitant_silence" if is_hesitant(tail_text) else "silence", self.t, self.last_voice_s)
+            reason = "hesitant_silence" if tail_ready and is_hesitant(tail_text) else ("silence" if tail_ready else "transcript_wait")
+            return EndDecision(reason, self.t, self.last_voice_s)
         if not tail_ready:
-            return None  # the last words are still being transcribed: wait rather than guess
+            if cfg.tail_wait_s is not None and silence >= cfg.silence_s + cfg.tail_wait_s:
+                return EndDecision("transcript_wait", self.t, self.last_voice_s)
+            return None  # the last words are still being transcribed: they may be "let me think", so wait
         if is_hesitant(tail_text):
             return None
         return EndDecision("silence", self.t, self.last_voice_s)

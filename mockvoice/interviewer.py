@@ -11,16 +11,19 @@ scoring and the first audio block once the candidate stops.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from .audio import AudioClip, write_wav
 from .endpointing import EndpointConfig, StreamingVad
 from .errors import MockvoiceError
-from .listener import Heard, TurnListener, merge_chunks
+from .listener import ChunkTranscriber, Heard, TurnListener, merge_chunks
 from .microphone import Block, Microphone
 from .player import Playback, Speaker, trim_leading_silence
 from .probes import ProbeContext, ProbeWriter, RuleProbeWriter, wrap_up_text
@@ -48,6 +51,7 @@ class PracticeOptions:
     source: str = "practice"
     echo_tail_s: float = 0.15  # mic audio this long after playback is dropped too (room echo)
     barge_in_s: float = 0.3  # voiced speech this long during playback interrupts it
+    reply_budget_s: float = 0.15  # wait this long for the last words' transcript, then reply from what was heard
 
 
 class SpeechCache:
@@ -76,6 +80,12 @@ class SpeechCache:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+def split_first_sentence(text: str) -> tuple[str, str]:
+    """The first sentence (spoken as soon as it is rendered) and the rest (rendered while it plays)."""
+    parts = re.split(r"(?<=[.?!])\s+", text.strip(), maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
 class Interviewer:
     """Runs a spoken interview on one question and records it into a session folder."""
 
@@ -88,6 +98,7 @@ class Interviewer:
         self.poll_key, self.report = poll_key, report
         self.tts = SpeechCache()
         self.vad = StreamingVad()
+        self.chunk_transcriber = ChunkTranscriber(transcriber)
         self.transcripts: list[Transcript] = []
         self.asked: list[ProbeRecord] = []
         self.skipped: list[str] = []
@@ -123,11 +134,18 @@ class Interviewer:
         def on_partial(so_far: Transcript) -> None:
             try:
                 card = score_transcript(self._combined(so_far), self.rubric)
-                self.tts.prerender(self._next_text(card, last)[0])
+                self.tts.prerender(split_first_sentence(self._next_text(card, last)[0])[0])
             except MockvoiceError:
                 pass  # a guess failed; the real reply is rendered when needed
 
         return on_partial
+
+    def _prerender_candidates(self) -> None:
+        """Render the first sentence of every reply this question can get, while the question plays."""
+        self.tts.prerender(split_first_sentence(wrap_up_text(score_transcript(Transcript(text=""), self.rubric)))[0])
+        for texts in self.q.probes.values():
+            for text in texts:
+                self.tts.prerender(split_first_sentence(text)[0])
 
     def _speak(self, clip: AudioClip, interruptible: bool) -> tuple[Playback, list[Block]]:
         """Play a clip and wait for it to finish."""
@@ -168,6 +186,7 @@ class Interviewer:
             self.mic.start()
             prompt, kind = self.q.text, "question"
             clip = self.tts.get(prompt)
+            self._prerender_candidates()
             self.report("question", prompt)
             _, preroll = self._speak(clip, interruptible=False)
             for i in range(1, self.opts.turns + 1):
@@ -178,7 +197,7 @@ class Interviewer:
                 self.session.turns.append(turn)
                 self._save()
                 self.mic.resume()
-                listener = TurnListener(self.mic, self.transcriber, self.folder / turn.audio, self.hotwords,
+                listener = TurnListener(self.mic, self.chunk_transcriber, self.folder / turn.audio, self.hotwords,
                                         self.opts.endpoint, self._prerender_for(last), self.vad)
                 self.report("listening", f"answer {i} of {self.opts.turns}: speak; Enter ends your answer")
                 heard = listener.run(self.poll_key, preroll)
@@ -201,16 +220,32 @@ class Interviewer:
                     listener = None
                     self._finish_turn(turn, transcript, heard, None, None, interrupted=True)
                     raise _Quit()
-                transcript = listener.finish()
+                listener.close_audio()
+                complete = listener.ready(timeout=self.opts.reply_budget_s)
+                so_far = None if complete else listener.transcript_so_far()
+                card = score_transcript(self._combined(so_far if so_far is not None else listener.finish()), self.rubric)
+                prompt, probe = self._next_text(card, last)
+                head, rest = split_first_sentence(prompt)
+                pb = self.speaker.play(self.tts.get(head))
+                transcript = listener.finish()  # the last words, if still decoding, finish while the reply plays
                 listener = None
+                heard_done = time.monotonic()
                 self.transcripts.append(transcript)
                 self.report("heard", transcript.text or "(nothing heard)")
                 card = score_transcript(self._combined(), self.rubric)
-                prompt, probe = self._next_text(card, last)
-                clip = self.tts.get(prompt)
-                pb = self.speaker.play(clip)
+                if probe is None:  # the wrap-up's score and advice come from the complete answer
+                    prompt = wrap_up_text(card, self.rubric)
+                    rest = split_first_sentence(prompt)[1]
+                clip = self.tts.get(head)
+                if rest:
+                    tail = self.tts.get(rest)
+                    pb = self.speaker.extend(pb, tail)
+                    clip = AudioClip(samples=np.concatenate([clip.samples, tail.samples]), source="tts")
                 pb.started.wait(5)
                 self._finish_turn(turn, transcript, heard, pb, probe)
+                timings = self.session.turns[-1].timings
+                timings["transcribe_tail_ms"] = round((heard_done - heard.declared_at) * 1000, 1)
+                timings["reply_from_partial"] = 0.0 if complete else 1.0
                 self.session.scorecard = card
                 if probe is None:
                     self.session.wrap_up, self.session.wrap_up_audio = prompt, "wrap-up.wav"

@@ -23,7 +23,7 @@ from .transcriber import Transcriber
 from .transcript import Segment, Transcript, Word
 from .wavstream import StreamingWav
 
-__all__ = ["TurnListener", "Heard", "merge_chunks", "shift_transcript"]
+__all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript"]
 
 FORCE_CHUNK_S = 25.0
 
@@ -36,6 +36,46 @@ class Heard:
     declared_at: float  # time.monotonic when the turn was declared over
     last_voice_at: float | None  # time.monotonic capture time of the end of the last voiced frame
     key: str | None = None
+
+
+class ChunkTranscriber:
+    """Transcribes live chunks with a WhisperTranscriber's model, without the temperature fallback.
+
+    Re-decoding a low-confidence chunk at five temperatures can take seconds on a busy CPU and
+    stall the live loop; one beam-search pass keeps the candidate's words arriving in time.
+    The hallucination guard (non-speech segments dropped) is the same as the transcriber's.
+    """
+
+    def __init__(self, base: Transcriber):
+        self.base = base
+        self.model_name = getattr(base, "model_name", None)
+
+    def transcribe(self, clip: AudioClip, hotwords: tuple[str, ...] = ()) -> Transcript:
+        from dataclasses import replace
+
+        from .transcriber import WhisperTranscriber, _merge_words
+
+        if not isinstance(self.base, WhisperTranscriber):
+            return self.base.transcribe(clip, hotwords)
+        opts = replace(self.base.options, hotwords=self.base.options.hotwords + tuple(hotwords))
+        samples = np.ascontiguousarray(clip.samples, dtype=np.float32)
+        if len(samples) == 0 or float(np.max(np.abs(samples))) < 1e-4:
+            return Transcript(text="", duration=clip.duration, model=self.model_name)
+        segs, info = self.base._model.transcribe(
+            samples, language=opts.language, beam_size=opts.beam_size, word_timestamps=True, temperature=0.0,
+            vad_filter=opts.vad_filter, vad_parameters={"min_silence_duration_ms": opts.vad_min_silence_ms},
+            condition_on_previous_text=False, no_speech_threshold=opts.no_speech_threshold,
+            log_prob_threshold=opts.log_prob_threshold, hotwords=opts.hotword_text(),
+        )
+        out = []
+        for seg in segs:
+            if seg.no_speech_prob > opts.no_speech_threshold and seg.avg_logprob < opts.log_prob_threshold:
+                continue
+            if seg.text.strip():
+                out.append(Segment(text=seg.text.strip(), start=round(seg.start, 3), end=round(seg.end, 3),
+                                   words=_merge_words(seg.words or [])))
+        return Transcript(text=" ".join(x.text for x in out), segments=tuple(out), duration=round(info.duration, 3),
+                          model=self.model_name)
 
 
 def shift_transcript(t: Transcript, offset: float) -> tuple[Segment, ...]:
@@ -159,11 +199,20 @@ class TurnListener:
             if decision is not None:
                 return Heard(decision, time.monotonic(), self.last_voice_at)
 
-    def finish(self) -> Transcript:
-        """Close the WAV, transcribe what is left (usually nothing) and return the whole answer's transcript."""
+    def close_audio(self) -> None:
+        """The answer is over: close the WAV and send the last words (if any) to be transcribed."""
         self.wav.close()
         if self._voiced_since_commit:
             self._submit(self._n)
+
+    def ready(self, timeout: float = 0.0) -> bool:
+        """Wait up to `timeout` seconds for every chunk's transcript; True if all are in."""
+        done, _ = cf.wait([f for _, f in self._chunks], timeout=timeout)
+        return len(done) == len(self._chunks)
+
+    def finish(self) -> Transcript:
+        """Close the WAV, transcribe what is left (usually nothing) and return the whole answer's transcript."""
+        self.close_audio()
         chunks = [(offset, fut.result()) for offset, fut in self._chunks]
         if self._own_pool:
             self._pool.shutdown(wait=False)

@@ -72,6 +72,9 @@ class SoundDeviceMicrophone:
     def start(self) -> None:
         import sounddevice as sd
 
+        from .player import quiet_alsa
+
+        quiet_alsa()
         try:
             self._stream = sd.InputStream(
                 samplerate=self.samplerate, channels=1, dtype="float32", blocksize=BLOCK,

@@ -18,7 +18,29 @@ import numpy as np
 from .audio import SAMPLE_RATE, AudioClip
 from .errors import DeviceError
 
-__all__ = ["Playback", "Speaker", "SoundDeviceSpeaker", "NullSpeaker", "trim_leading_silence"]
+__all__ = ["Playback", "Speaker", "SoundDeviceSpeaker", "NullSpeaker", "trim_leading_silence", "quiet_alsa"]
+
+OUTPUT_LATENCY_S = 0.05  # small enough to answer fast, large enough not to underrun on a busy 2-core laptop
+_ALSA_HANDLER = None
+
+
+def quiet_alsa() -> None:
+    """Stop libasound printing 'underrun occurred' and probe noise on stderr (only the CLI may print)."""
+    global _ALSA_HANDLER
+    if _ALSA_HANDLER is not None:
+        return
+    try:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("asound")
+        if not name:
+            return
+        handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
+        _ALSA_HANDLER = handler_type(lambda *args: None)
+        ctypes.CDLL(name).snd_lib_error_set_handler(_ALSA_HANDLER)
+    except (OSError, AttributeError):
+        pass
 
 
 def trim_leading_silence(samples: np.ndarray, threshold: float = 2e-3, keep_s: float = 0.02) -> np.ndarray:
@@ -49,6 +71,8 @@ class Speaker(Protocol):
 
     def play(self, clip: AudioClip) -> Playback: ...
 
+    def extend(self, playback: Playback, clip: AudioClip) -> Playback: ...
+
     def stop(self) -> None: ...
 
     def close(self) -> None: ...
@@ -60,6 +84,7 @@ class SoundDeviceSpeaker:
     def __init__(self, device: int | None = None, samplerate: int = SAMPLE_RATE, blocksize: int = 256):
         import sounddevice as sd
 
+        quiet_alsa()
         self._lock = threading.Lock()
         self._buf = np.zeros(0, dtype=np.float32)
         self._pos = 0
@@ -67,12 +92,12 @@ class SoundDeviceSpeaker:
         self.samplerate = samplerate
         try:
             self._stream = sd.OutputStream(samplerate=samplerate, channels=1, dtype="float32", device=device,
-                                           blocksize=blocksize, latency="low", callback=self._callback)
+                                           blocksize=blocksize, latency=OUTPUT_LATENCY_S, callback=self._callback)
         except Exception:
             try:  # some hardware devices refuse 16 kHz: use their own rate and resample
                 self.samplerate = int(sd.query_devices(device, "output")["default_samplerate"])
                 self._stream = sd.OutputStream(samplerate=self.samplerate, channels=1, dtype="float32", device=device,
-                                               blocksize=blocksize, latency="low", callback=self._callback)
+                                               blocksize=blocksize, latency=OUTPUT_LATENCY_S, callback=self._callback)
             except Exception as exc:
                 raise DeviceError(f"cannot open the speaker ({type(exc).__name__}: {exc}); pick another with "
                                   "--output-device (see `mockvoice devices`)") from exc
@@ -96,11 +121,24 @@ class SoundDeviceSpeaker:
                 self._current = None
                 pb.done.set()
 
-    def play(self, clip: AudioClip) -> Playback:
+    def _samples(self, clip: AudioClip) -> np.ndarray:
         samples = clip.samples.astype(np.float32)
         if self.samplerate != clip.sample_rate:
             n = int(len(samples) * self.samplerate / clip.sample_rate)
             samples = np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples).astype(np.float32)
+        return samples
+
+    def extend(self, playback: Playback, clip: AudioClip) -> Playback:
+        """Append to a clip still playing (no gap); if it already ended or was stopped, play anew."""
+        with self._lock:
+            if self._current is playback and not playback.done.is_set():
+                self._buf = np.concatenate([self._buf, self._samples(clip)])
+                playback.duration += clip.duration
+                return playback
+        return playback if playback.stopped else self.play(clip)
+
+    def play(self, clip: AudioClip) -> Playback:
+        samples = self._samples(clip)
         pb = Playback(duration=clip.duration)
         self.stop()
         with self._lock:
@@ -147,6 +185,19 @@ class NullSpeaker:
         else:
             pb.done.set()
         return pb
+
+    def extend(self, playback: Playback, clip: AudioClip) -> Playback:
+        if playback.stopped:
+            return playback
+        if playback is self._current and self._timer is not None and not playback.done.is_set():
+            self._timer.cancel()
+            remaining = playback.first_sample_at + playback.duration - time.monotonic()
+            playback.duration += clip.duration
+            self._timer = threading.Timer(max(0.0, remaining) + clip.duration, playback.done.set)
+            self._timer.daemon = True
+            self._timer.start()
+            return playback
+        return self.play(clip)
 
     def stop(self) -> None:
         if self._timer is not None:

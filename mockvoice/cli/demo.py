@@ -21,19 +21,20 @@ from .practice import llm_writer, open_speaker, report, run_interview
 
 DEMO_QUESTION = "url-shortener"
 # The candidate's answers: scoping questions and a trade-off with thinking pauses inside, then a
-# reply to the probe. The first answer leaves failure modes out, so that is what gets probed.
+# reply to the probe. espeak-ng adds ~0.4 s of silence around each sentence, so a 0.5 s pause here
+# is ~0.9 s of silence and the 2 s one after "let me think" ~2.4 s (held open by the hesitation rule). The first answer leaves failure modes out, so that is what gets probed.
 DEMO_ANSWERS: list[list[str | float]] = [
     [
-        "Before I design anything, how many new links do we create per day?", 0.7,
-        "And what is the read to write ratio, is it mostly redirects?", 0.9,
+        "Before I design anything, how many new links do we create per day?", 0.4,
+        "And what is the read to write ratio, is it mostly redirects?", 0.5,
         "Okay, so, let me think.", 2.0,
         "I would generate short codes from a counter rather than hashing the long URL,",
-        "because a counter never collides, but it needs coordination between servers.", 0.6,
+        "because a counter never collides, but it needs coordination between servers.", 0.4,
         "The mapping goes in a key value store with a cache in front for the hot links.",
     ],
     [
-        "If the database is down, redirects for cached links keep working,", 0.5,
-        "and the rest fail fast with a timeout and retries with backoff.", 0.6,
+        "If the database is down, redirects for cached links keep working,", 0.3,
+        "and the rest fail fast with a timeout and retries with backoff.", 0.4,
         "We would alert on the error rate and the p99 latency of redirects.",
     ],
 ]

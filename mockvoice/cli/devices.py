@@ -22,7 +22,7 @@ def devices() -> None:
         console.print(table)
     if not any(d.inputs for d in found):
         console.print("No microphone found: plug one in and pick it with `mockvoice practice --input-device N` "
-                      "(or try `mockvoice demo`, which needs none).", highlight=False)
+                      "(or try `mockvoice demo`, which needs none).", highlight=False, soft_wrap=True)
     if not any(d.outputs for d in found):
         console.print("No speaker found: practice still works and saves the interviewer's voice to the session; "
-                      "pick one with --output-device N.", highlight=False)
+                      "pick one with --output-device N.", highlight=False, soft_wrap=True)
