@@ -2,7 +2,9 @@
 
 Runs tiny.en (through mockvoice.transcriber) on the human recordings in tests/data/audio and
 /work/shared/audio (word error rate against their reference text) and on espeak-ng answers that
-contain fillers (how many of the spoken "um"/"uh" survive), with and without the verbatim prompt.
+contain fillers (how many of the spoken "um"/"uh" survive), and on espeak-ng renderings of four labelled
+answers through the product path (rubric hotwords on), with no prompt, the long verbatim prompt and the
+short filler prompt that is the default.
 Usage: .venv/bin/python benchmarks/fillers.py
 """
 
@@ -62,15 +64,27 @@ def references() -> list[tuple[Path, str]]:
     return list(seen.values())
 
 
+def answers(n: int = 4) -> list[tuple[object, str, str]]:
+    """The first `n` labelled answers as espeak-ng speech, with their text and rubric (product path: hotwords on)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from labelled import load_answers
+
+    from mockvoice.speech import synthesize
+
+    return [(synthesize(a.text), a.text, a.rubric) for a in load_answers()[:n]]
+
+
 def main() -> None:
+    from mockvoice.api import transcribe_for_rubric
     from mockvoice.speech import synthesize
 
     refs = references()
+    spoken_answers = answers()
     clips = [(p.name, load_audio(p), ref) for p, ref in refs]
     synth = [synthesize(t) for t in FILLER_ANSWERS]
     settings = {"no prompt": None, "verbatim prompt": VERBATIM_PROMPT, "filler prompt*": FILLER_PROMPT}
     print("* = the default (TranscribeOptions.initial_prompt)")
-    print(f"{'setting':18} {'WER real speech':>16} {'fillers kept (espeak)':>22} {'seconds':>8}")
+    print(f"{'setting':18} {'WER real speech':>16} {'fillers kept (espeak)':>22} {'WER espeak answers+hotwords':>28} {'seconds':>8}")
     for label, prompt in settings.items():
         tr = get_transcriber(initial_prompt=prompt)
         t0 = time.perf_counter()
@@ -85,8 +99,13 @@ def main() -> None:
         kept = 0
         for clip in synth:
             kept += sum(1 for w in tr.transcribe(clip).words if is_filler(w.text))
+        a_err = a_words = 0
+        for clip, text, rubric in spoken_answers:
+            e, n = wer(text, transcribe_for_rubric(clip, rubric, transcriber=tr).text)
+            a_err += e
+            a_words += n
         dt = time.perf_counter() - t0
-        print(f"{label:18} {errors / max(words, 1):16.3f} {kept:>12d} of {SPOKEN_FILLERS:<7d} {dt:8.1f}")
+        print(f"{label:18} {errors / max(words, 1):16.3f} {kept:>12d} of {SPOKEN_FILLERS:<7d} {a_err / max(a_words, 1):28.3f} {dt:8.1f}")
         print("   per file: " + ", ".join(per_file))
 
 
