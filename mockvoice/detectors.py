@@ -303,12 +303,26 @@ DETECTORS: dict[str, Detector] = {
 _QUESTION_ONLY = {"trade_off", "failure_mode", "scale_estimate", "monitoring"}
 
 
+# speech-to-text often ends a sentence early: "... rather than Postgres because we never join. The cost is we lose
+# ad hoc queries." is one trade-off, so a hit that continues the previous hit is folded into it
+_CONTINUES = re.compile(r"(?:so|but|and|which|because|whereas|while|or|the (?:cost|downside|catch|price|risk))\b")
+_MERGE = {"trade_off", "failure_mode"}
+
+
 def analyse(method: str, texts: list[str], phrases: Iterable[str] = (), questions: frozenset[int] = frozenset()) -> Analysis:
     """Run one detector over cleaned utterance texts; `questions` (clarifying hits) are excluded for design features."""
     result = DETECTORS[method](texts, tuple(phrases))
+    hits = result.hits
     if method in _QUESTION_ONLY and questions:
-        result = Analysis(tuple(h for h in result.hits if h.index not in questions), result.near_misses)
-    return result
+        hits = tuple(h for h in hits if h.index not in questions)
+    if method in _MERGE:
+        kept: list[Hit] = []
+        for h in hits:
+            if kept and h.index == kept[-1].index + 1 and _CONTINUES.match(texts[h.index]):
+                continue
+            kept.append(h)
+        hits = tuple(kept)
+    return Analysis(hits, result.near_misses)
 
 
 def detect(method: str, utts: list[Utterance], phrases: Iterable[str] = ()) -> list[int]:
