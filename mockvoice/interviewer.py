@@ -96,6 +96,7 @@ class Interviewer:
         self.folder, self.opts = Path(folder), options or PracticeOptions()
         self.writer = probe_writer or RuleProbeWriter()
         self.poll_key, self.report = poll_key, report
+        self._pending: str | None = None
         self.tts = SpeechCache()
         self.vad = StreamingVad()
         self.chunk_transcriber = ChunkTranscriber(transcriber)
@@ -111,6 +112,10 @@ class Interviewer:
         )
 
     # --- helpers ------------------------------------------------------------------------------
+    def _poll(self) -> str | None:
+        key, self._pending = self._pending, None
+        return key or self.poll_key()
+
     def _save(self) -> None:
         save_session(self.folder, self.session)
 
@@ -157,12 +162,13 @@ class Interviewer:
         run = 0.0
         self.vad.reset()
         while not pb.done.is_set():
-            key = self.poll_key()
+            key = self._poll()
             if key == "q":
                 self.speaker.stop()
                 raise _Quit()
             if key in ("enter", "s") and interruptible:
                 self.speaker.stop()
+                self._pending = "s" if key == "s" else None  # s while a probe plays: skip it once listening
                 break
             block = self.mic.read(timeout=0.05)
             if block is None or not self.opts.barge_in:
@@ -200,21 +206,34 @@ class Interviewer:
                 listener = TurnListener(self.mic, self.chunk_transcriber, self.folder / turn.audio, self.hotwords,
                                         self.opts.endpoint, self._prerender_for(last), self.vad)
                 self.report("listening", f"answer {i} of {self.opts.turns}: speak; Enter ends your answer")
-                heard = listener.run(self.poll_key, preroll)
+                heard = listener.run(self._poll, preroll)
                 while heard.key in ("r", "s"):
                     if heard.key == "s" and kind == "probe":
-                        self.skipped.append(prompt)
                         card = score_transcript(self._combined(listener.transcript_so_far()), self.rubric)
-                        prompt, probe = self._next_text(card, last=False)
+                        self.skipped.append(prompt)
+                        new_prompt, new_probe = self._next_text(card, last=False)
+                        if new_probe is None:
+                            self.report("note", "no other probe left; answer this one or press Enter")
+                            heard = listener.run(self._poll)
+                            continue
+                        prompt, clip = new_prompt, self.tts.get(new_prompt)
+                        self.asked.append(new_probe)
+                        why = f"{new_probe.reason}; the candidate skipped an earlier probe"
+                        prev = self.session.turns[-2]
+                        self.session.turns[-2] = prev.model_copy(update={"probe": new_probe.model_copy(update={"reason": why})})
                         turn = turn.model_copy(update={"prompt": prompt})
                         self.session.turns[-1] = turn
-                        clip = self.tts.get(prompt)
+                        write_wav(self.folder / turn.prompt_audio, clip.samples)
+                        self._save()
                         self.report("probe", prompt)
+                    elif heard.key == "s":  # nothing to skip while answering the question itself
+                        heard = listener.run(self._poll)
+                        continue
                     else:
                         self.report("repeat", prompt)
                     self._speak(clip, interruptible=True)
                     self.mic.resume()
-                    heard = listener.run(self.poll_key)
+                    heard = listener.run(self._poll)
                 if heard.key == "q":
                     transcript = listener.finish()
                     listener = None
