@@ -4,6 +4,9 @@
     <session>/scores/<rubric-id>-<rubric-hash>.<model>.json    a score of the `<model>` transcript version
     <session>/transcripts/<model>.json                         a re-transcription with another model
 
+A score file holds a summary first (rubric, hash, transcript version, created_at, overall and
+per-feature scores), then `turns` (per-answer scorecards, null where not re-scored) and `session`
+(the whole-session scorecard, for sessions scored as a whole like `practice` ones).
 `session.json`, the audio, the first transcript and the first scorecard are never modified. Each
 version file is written to a hidden temp file, flushed to disk, then renamed into place
 (`StagedWrites` batches the flush: one `os.sync()` for many files, then the renames), so a
