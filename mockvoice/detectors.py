@@ -178,7 +178,7 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
             continue
         # watching a metric is monitoring unless the sentence also handles the failure;
         # weighing options is a trade-off unless it names a concrete failure
-        if h is None and _is_monitoring(t):
+        if h is None and _is_monitoring(t) and f.start() > _MON.search(t).start():  # "alert if consumers fall behind"
             continue
         if f is None and (_TRADE_EXPLICIT.search(t) or _weighs(t)):
             continue
@@ -232,7 +232,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
 _MON = _rx(
     r"monitor(?:s|ing|ed)?(?! on my| was)", r"metrics?(?! system| ton)", r"alert(?:s|ing|ed)?(?! (?:the|a|their) (?:user|customer|driver|rider)s?)", r"alarms?",
     r"dashboards?", r"slos?", r"slis?", r"error budget", r"tracing", r"traces", r"trace (?:the|a|each|every) (?:request|call)s?", r"observab\w+",
-    r"(?:alert|page|alarm)s? on", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"(?:behind|under) (?:a )?feature flags?", r"feature flags? (?:for|to) (?:roll|ship|turn)",
+    r"(?:alert|alarm)s? on", r"pag(?:e|ed|ing) on (?:any |every |the )?(?:\w+ )?(?:rates?|errors?|mismatch\w*|failures?|latency|lag)", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"(?:behind|under) (?:a )?feature flags?", r"feature flags? (?:for|to) (?:roll|ship|turn)",
     r"health ?checks?", r"synthetic (?:check|test|probe|monitor)s?", r"prometheus", r"grafana", r"datadog", r"new relic", r"sentry",
     r"pagerduty", r"cloudwatch", r"splunk", r"honeycomb", r"opentelemetry", r"kibana", r"(?:the|our|its|their|error|access|application|service) logs",
     r"logs for", r"(?:look|looking|check|checking|read|reading|grep|pull|dig) (?:at |through |up |into )?(?:the )?(?:logs|graph|graphs|latency|error rate)",
