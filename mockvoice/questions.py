@@ -133,10 +133,14 @@ def _question_span(t: str) -> tuple[int, str] | None:
 _CONFIRM = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|can i assume|let's say|i'd guess|my guess is)\b.*\b(?:is that|right|correct|fair|ok|okay|true)\s?(?:\?|$)")
 
 
+_ASSUMES = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|let's say|i'd guess|my guess is)\b")
+_CONFIRM_NEXT = re.compile(r"(?:is|isn't|is not) (?:that|this|it) (?:right|correct|fair|ok|okay|true|a fair assumption)\b")
+
+
 def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
-        if _CONFIRM.search(t):
+        if _CONFIRM.search(t) or (i > 0 and _CONFIRM_NEXT.match(t) and _ASSUMES.search(texts[i - 1])):
             hits.append(Hit(i, "confirms an assumption"))
             continue
         span = _question_span(t)
