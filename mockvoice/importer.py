@@ -90,7 +90,7 @@ def import_file(
     else:
         clip = load_audio(src)
         transcript = transcribe_for_rubric(clip, rb, model, transcriber)
-    card = score_transcript(transcript, rb)
+    card = score_transcript(transcript, rb, question=question.text or None)
     when = datetime.fromtimestamp(src.stat().st_mtime, tz=timezone.utc)
     folder = new_session_dir(root, label=question.id or src.stem, now=when.astimezone())
     try:

@@ -143,13 +143,18 @@ def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
     A session with a whole-session card (`practice` scores all answers merged) is re-scored as a
     whole, which is what its overall is; a session without one (an import) turn by turn.
     """
+    q = session.question or None  # makes the feedback specific to the question, as `score` does
+
+    def score(t):
+        return score_transcript(t, rb, question=q)
+
     if session.scorecard is None:
-        return [score_transcript(t, rb) if t is not None and not t.is_empty else None for t in transcripts], None
+        return [score(t) if t is not None and not t.is_empty else None for t in transcripts], None
     present = [t for t in transcripts if t is not None]
     if not any(not t.is_empty for t in present):
         return [None] * len(transcripts), None
     if len(present) == 1:  # one answer: the merged transcript is that answer
-        whole = score_transcript(present[0], rb)
+        whole = score(present[0])
         return [whole if t is present[0] else None for t in transcripts], whole
     from .listener import merge_chunks
 
@@ -157,7 +162,7 @@ def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
     for t in present:
         chunks.append((offset, t))
         offset += t.duration or 0.0
-    return [None] * len(transcripts), score_transcript(merge_chunks(chunks, offset), rb)
+    return [None] * len(transcripts), score(merge_chunks(chunks, offset))
 
 
 def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:
