@@ -41,6 +41,8 @@ _PUNCT = re.compile(r"[^a-z0-9'?,.\s-]")
 _STOP = re.compile(r"(?<!\d)[.!;:](?!\d)")
 
 
+# speech-to-text loops ("idempotent, idempotent, idempotent") are hallucinations, not speech
+_REPEATS = re.compile(r"\b([a-z']+)(?:\s*,?\s+\1\b){2,}")
 _MARKS = re.compile(r"\?|,(?!\d)|(?<![a-z0-9])-|-(?![a-z0-9])")
 
 
@@ -52,6 +54,7 @@ def clean(text: str) -> str:
     """Lower-case text with fillers dropped, misheard terms fixed, numbers as digits, and , . ? spaced out."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", ", ").replace("\u2013", "-")
     t = _FILLER.sub("", t)
+    t = _REPEATS.sub(" ", t)
     t = digitise(t)
     for trigger, rx, repl in _HOMOPHONES:
         if trigger in t:
