@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,7 @@ def main() -> int:
 
     from practice.pulse import start_pulse
 
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` still tears the PulseAudio server down
     with start_pulse() as rig:
         os.environ.update({k: rig.env[k] for k in ("PULSE_SERVER", "PULSE_RUNTIME_PATH", "PULSE_COOKIE")})
         return run(rig, args)

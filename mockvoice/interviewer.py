@@ -139,7 +139,9 @@ class Interviewer:
         def on_partial(so_far: Transcript) -> None:
             try:
                 card = score_transcript(self._combined(so_far), self.rubric)
-                self.tts.prerender(split_first_sentence(self._next_text(card, last)[0])[0])
+                for part in split_first_sentence(self._next_text(card, last)[0]):
+                    if part:
+                        self.tts.prerender(part)  # the likely reply, so it is ready when the answer ends
             except MockvoiceError:
                 pass  # a guess failed; the real reply is rendered when needed
 
@@ -256,12 +258,13 @@ class Interviewer:
                     prompt = wrap_up_text(card, self.rubric)
                     rest = split_first_sentence(prompt)[1]
                 clip = self.tts.get(head)
+                pb.started.wait(5)
+                first = pb  # latency is timed to the reply's first sample, even if the rest starts a new playback
                 if rest:
                     tail = self.tts.get(rest)
                     pb = self.speaker.extend(pb, tail)
                     clip = AudioClip(samples=np.concatenate([clip.samples, tail.samples]), source="tts")
-                pb.started.wait(5)
-                self._finish_turn(turn, transcript, heard, pb, probe)
+                self._finish_turn(turn, transcript, heard, first, probe)
                 timings = self.session.turns[-1].timings
                 timings["transcribe_tail_ms"] = round((heard_done - heard.declared_at) * 1000, 1)
                 timings["reply_from_partial"] = 0.0 if complete else 1.0

@@ -122,9 +122,9 @@ def choose_probe(context: ProbeContext, writer: ProbeWriter | None = None) -> Pr
 
 
 def wrap_up_text(scorecard: Scorecard, rubric: Rubric | None = None) -> str:
-    """A short spoken wrap-up: thanks, the overall score, and the one thing to work on first."""
+    """A short spoken wrap-up: thanks, and the one thing to work on first (the score is on the scorecard)."""
     missing = scorecard.missing()
-    head = f"Thanks, that's all the time we have. Your overall score is {scorecard.overall:.0f} out of 100."
+    head = "Thanks, that's all the time we have."  # fixed, so it is always pre-rendered and plays at once
     if not missing:
         return head + " You covered everything on the rubric. Next time, go deeper on the hardest part of the design."
     top = scorecard.features[missing[0]]
