@@ -145,7 +145,7 @@ _HANDLING = _rx(
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
 )
-_NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
+_NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
 # a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling

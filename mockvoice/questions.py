@@ -147,7 +147,7 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
         if span is None:
             continue
         start, q = span
-        if (m := _CHECK_IN.search(t)) is not None and not _QSTART.search(t[m.end():]):
+        if (m := _CHECK_IN.search(t)) is not None and not _QSTART.search(t, m.end()):
             misses.append(Hit(i, f"check-in: '{m.group(0)}'"))
             continue
         if (m := _EMPLOYER.search(q)) is not None:
