@@ -95,6 +95,7 @@ class Interviewer:
         self.q, self.rubric, self.mic, self.speaker, self.transcriber = question, rubric, mic, speaker, transcriber
         self.folder, self.opts = Path(folder), options or PracticeOptions()
         self.writer = probe_writer or RuleProbeWriter()
+        self._guesser: ProbeWriter = getattr(self.writer, "speculative", self.writer)  # for guesses while they talk
         self.poll_key, self.report = poll_key, report
         self._pending: str | None = None
         self.tts = SpeechCache()
@@ -127,10 +128,10 @@ class Interviewer:
             offset += t.duration or 0.0
         return merge_chunks(chunks, offset)
 
-    def _next_text(self, card: Scorecard, last: bool) -> tuple[str, ProbeRecord | None]:
+    def _next_text(self, card: Scorecard, last: bool, writer: ProbeWriter | None = None) -> tuple[str, ProbeRecord | None]:
         if not last:
             ctx = ProbeContext(self.q, card, tuple(self.transcripts), tuple(self.asked), tuple(self.skipped))
-            probe = self.writer.write(ctx)
+            probe = (writer or self.writer).write(ctx)
             if probe is not None:
                 return probe.text, probe
         return wrap_up_text(card, self.rubric), None
@@ -139,7 +140,7 @@ class Interviewer:
         def on_partial(so_far: Transcript) -> None:
             try:
                 card = score_transcript(self._combined(so_far), self.rubric)
-                for part in split_first_sentence(self._next_text(card, last)[0]):
+                for part in split_first_sentence(self._next_text(card, last, self._guesser)[0]):
                     if part:
                         self.tts.prerender(part)  # the likely reply, so it is ready when the answer ends
             except MockvoiceError:
@@ -242,12 +243,17 @@ class Interviewer:
                     self._finish_turn(turn, transcript, heard, None, None, interrupted=True)
                     raise _Quit()
                 listener.close_audio()
-                complete = listener.ready(timeout=self.opts.reply_budget_s)
+                streamed = None if last else self._stream_reply(listener)
+                complete = streamed is not None or listener.ready(timeout=self.opts.reply_budget_s)
                 so_far = None if complete else listener.transcript_so_far()
                 card = score_transcript(self._combined(so_far if so_far is not None else listener.finish()), self.rubric)
-                prompt, probe = self._next_text(card, last)
-                head, rest = split_first_sentence(prompt)
-                pb = self.speaker.play(self.tts.get(head))
+                if streamed is not None:  # already playing, sentence by sentence
+                    prompt, probe, pb, clip, last_pb = streamed
+                    head, rest = prompt, ""
+                else:
+                    prompt, probe = self._next_text(card, last)
+                    head, rest = split_first_sentence(prompt)
+                    pb = self.speaker.play(self.tts.get(head))
                 transcript = listener.finish()  # the last words, if still decoding, finish while the reply plays
                 listener = None
                 heard_done = time.monotonic()
@@ -257,9 +263,10 @@ class Interviewer:
                 if probe is None:  # the wrap-up's score and advice come from the complete answer
                     prompt = wrap_up_text(card, self.rubric)
                     rest = split_first_sentence(prompt)[1]
-                clip = self.tts.get(head)
+                clip = self.tts.get(head) if streamed is None else clip
                 pb.started.wait(5)
                 first = pb  # latency is timed to the reply's first sample, even if the rest starts a new playback
+                pb = pb if streamed is None else last_pb
                 if rest:
                     tail = self.tts.get(rest)
                     pb = self.speaker.extend(pb, tail)
@@ -297,6 +304,31 @@ class Interviewer:
             self.speaker.stop()
         self._save()
         return self.session
+
+    def _stream_reply(self, listener: TurnListener) -> tuple[str, ProbeRecord | None, Playback, AudioClip, Playback] | None:
+        """With a streaming writer (a language model): the probe from the whole answer, each sentence played as it arrives.
+
+        Returns the reply text, its probe (None: wrap-up), the first and the last playback, and all the audio.
+        """
+        stream = getattr(self.writer, "stream", None)
+        if stream is None:
+            return None
+        transcripts = (*self.transcripts, listener.finish())
+        card = score_transcript(self._combined(transcripts[-1]), self.rubric)
+        reply = stream(ProbeContext(self.q, card, transcripts, tuple(self.asked), tuple(self.skipped)))
+        first = pb = None
+        clips: list[AudioClip] = []
+        for sentence in reply.sentences():
+            clips.append(self.tts.get(sentence))
+            pb = self.speaker.play(clips[-1]) if pb is None else self.speaker.extend(pb, clips[-1])
+            first = first or pb
+        probe = reply.record
+        if probe is None or first is None:  # nothing left worth asking: wrap up
+            prompt, probe, clips = wrap_up_text(card, self.rubric), None, [self.tts.get(wrap_up_text(card, self.rubric))]
+            first = pb = self.speaker.play(clips[0])
+        else:
+            prompt = probe.text
+        return prompt, probe, first, AudioClip(samples=np.concatenate([c.samples for c in clips]), source="tts"), pb
 
     def _finish_turn(self, turn: Turn, transcript: Transcript, heard: Heard, pb: Playback | None,
                      probe: ProbeRecord | None, interrupted: bool = False) -> None:

@@ -50,7 +50,8 @@ def test_demo_asks_the_models_probe(cli, server, tmp_path, monkeypatch):
     # what the model saw is the transcribed first answer, not audio
     req, feedback_req = [r for r in server.requests if r.path.endswith("/chat/completions")]
     user = req.body["messages"][1]["content"]
-    assert "Candidate:" in user and "read to write ratio" in user.lower()
+    assert f"Candidate: {' '.join(first.transcript.text.split())}" in user  # the whole first answer
+    assert "how many new links" in user.lower()
     assert req.headers["authorization"] == f"Bearer {API_KEY}"
     # after the scorecard, the model's narrative feedback on the whole interview
     assert FEEDBACK in " ".join(res.out.split()) and "Practise next: Say what fails first." in res.out
