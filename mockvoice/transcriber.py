@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
@@ -126,6 +127,7 @@ class WhisperTranscriber:
             hotwords=opts.hotword_text(),
         )
         segments: list[Segment] = []
+        prompt_words = _tokens(" ".join(opts.hotwords) + " " + (opts.initial_prompt or ""))
         for seg in segments_iter:  # the generator is lazy: decoding happens here
             if seg.no_speech_prob > opts.no_speech_threshold and seg.avg_logprob < opts.log_prob_threshold:
                 log.debug("dropped non-speech segment %r", seg.text)
@@ -134,9 +136,16 @@ class WhisperTranscriber:
             text = seg.text.strip()
             if not text:
                 continue
+            if _tokens(text) <= prompt_words:  # the prompt echoed back ("CDN, CDN, idempotent."), not speech
+                log.debug("dropped segment made only of prompt words %r", text)
+                continue
             segments.append(Segment(text=text, start=round(seg.start, 3), end=round(seg.end, 3), words=words))
         text = " ".join(s.text for s in segments)
         return Transcript(text=text, segments=tuple(segments), duration=round(info.duration, 3), model=self.model_name)
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()))
 
 
 def _merge_words(raw) -> tuple[Word, ...]:
