@@ -10,7 +10,11 @@ Printed, as p50/p95 over `--runs` turns, each next to the baseline measured in t
   fallback          time to the rule probe when the model fails: past the budget (overhead beyond it),
                     HTTP 500, connection refused, and once the model is left out after 3 failures in a row
 
-    .venv/bin/python benchmarks/llm_latency.py [--runs 30] [--ttft 0.25] [--per-chunk 0.02] [--budget 2.0]
+  in the loop       with --loop N: N interviews through the real practice loop (espeak-ng answers streamed in
+                    real time, VAD, tiny.en, scoring, speech) with the rules, then with the simulated model:
+                    `response_latency_ms` of each probe turn, so the model's cost shows in the number users feel
+
+    .venv/bin/python benchmarks/llm_latency.py [--runs 30] [--ttft 0.25] [--per-chunk 0.02] [--budget 2.0] [--loop 3]
 
 `measure()` returns the same figures as a dict, for benchmarks/latency.py to print beside the loop's.
 """
@@ -125,6 +129,46 @@ def measure(runs: int = 30, ttft: float = 0.25, per_chunk: float = 0.02, budget:
     return out
 
 
+LOOP_ANSWERS = [
+    ["How many links a day do we create, and what is the read to write ratio?", 0.6,
+     "I would generate codes from a counter rather than hashing the long URL."],
+    ["A cache in front of the key value store serves the hot links.", 0.5, "Writes go straight to the store."],
+    ["We would alert on the error rate of redirects and roll back with a feature flag."],
+]
+
+
+def measure_loop(sessions: int, ttft: float, per_chunk: float, budget: float) -> dict[str, list[float]]:
+    """response_latency_ms of probe turns through the real loop: rules vs the simulated model, same answers."""
+    import tempfile
+    from pathlib import Path
+
+    from mockvoice.interviewer import Interviewer, PracticeOptions
+    from mockvoice.microphone import ClipMicrophone
+    from mockvoice.player import NullSpeaker
+    from mockvoice.speech import synthesize_parts
+    from mockvoice.transcriber import get_transcriber
+
+    q = find_question("url-shortener")
+    rubric, transcriber = load_rubric(q.rubric), get_transcriber()
+    answers = [synthesize_parts(parts) for parts in LOOP_ANSWERS]
+    out: dict[str, list[float]] = {"loop_rules": [], "loop_llm": []}
+    second = {**PROBE, "probe": "Clicks went up ten times after a link went viral. Which part of this breaks first?"}
+    replies = [Behaviour(content=json.dumps(p), delay_s=ttft, chunk_delay_s=per_chunk, chunk_chars=CHUNK) for p in (PROBE, second)]
+    with LoopbackLLM(replies[0]) as server, ChatClient(LLMConfig(url=server.url, budget_s=budget, max_failures=0)) as client:
+        for _ in range(sessions):
+            for name, writer in (("loop_rules", None), ("loop_llm", LLMProbeWriter(client))):
+                if writer is not None:
+                    server.script(*replies)  # a different probe each turn (a repeat would be refused)
+                with tempfile.TemporaryDirectory() as tmp:
+                    session = Interviewer(q, rubric, ClipMicrophone(list(answers)), NullSpeaker(realtime=False), transcriber,
+                                          Path(tmp) / "s", PracticeOptions(turns=len(answers)), probe_writer=writer).run()
+                for turn in session.turns:
+                    if turn.probe is not None and turn.timings.get("response_latency_ms") is not None:
+                        assert name == "loop_rules" or turn.probe.source == "llm", turn.probe
+                        out[name].append(turn.timings["response_latency_ms"] / 1000)
+    return out
+
+
 def summary(figures: dict[str, list[float]]) -> list[str]:
     """Printable lines for the figures from `measure()`."""
     sim_first, sim_total = figures["_simulated"]
@@ -139,7 +183,10 @@ def summary(figures: dict[str, list[float]]) -> list[str]:
         f"fallback: HTTP 500         {_ms(figures['fallback_http_500'])}",
         f"fallback: refused          {_ms(figures['fallback_refused'])}",
         f"fallback: model left out   {_ms(figures['fallback_left_out'])}   (after 3 failed replies in a row)",
-    ]
+    ] + ([
+        f"loop, rules: response      {_ms(figures['loop_rules'])}   ({len(figures['loop_rules'])} probe turns)",
+        f"loop, model: response      {_ms(figures['loop_llm'])}   ({len(figures['loop_llm'])} probe turns)",
+    ] if figures.get("loop_llm") else [])
 
 
 def main() -> None:
@@ -148,8 +195,11 @@ def main() -> None:
     ap.add_argument("--ttft", type=float, default=0.25, help="simulated seconds to the model's first token")
     ap.add_argument("--per-chunk", type=float, default=0.02, help="simulated seconds per streamed chunk (~1 token)")
     ap.add_argument("--budget", type=float, default=2.0)
+    ap.add_argument("--loop", type=int, default=0, help="also run N interviews through the real loop (about 1 min each)")
     args = ap.parse_args()
     figures = measure(args.runs, args.ttft, args.per_chunk, args.budget)
+    if args.loop:
+        figures.update(measure_loop(args.loop, args.ttft, args.per_chunk, args.budget))
     print(f"LLM probe path, {args.runs} runs, loopback server, simulated model: first token {args.ttft * 1000:.0f} ms, "
           f"{args.per_chunk * 1000:.0f} ms per chunk of {CHUNK} chars, budget {args.budget:.1f} s")
     for line in summary(figures):
