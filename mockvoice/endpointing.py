@@ -41,6 +41,8 @@ def is_hesitant(text: str | None) -> bool:
         return True
     if tail.endswith((",", "...", "\u2026", "-", ":", ";")):
         return True
+    if tail.endswith((".", "?", "!")):
+        return False  # the recogniser heard a finished sentence ("...the read to write ratio is.")
     words = re.findall(r"[a-z']+", tail)
     return bool(words) and words[-1] in _TRAILING
 

@@ -26,6 +26,7 @@ from .wavstream import StreamingWav
 __all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript"]
 
 FORCE_CHUNK_S = 25.0
+LIVE_TEMPERATURES = (0.0, 0.4, 0.8)
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,10 @@ class Heard:
 
 
 class ChunkTranscriber:
-    """Transcribes live chunks with a WhisperTranscriber's model, without the temperature fallback.
+    """Transcribes live chunks with a WhisperTranscriber's model and a shorter temperature fallback.
 
-    Re-decoding a low-confidence chunk at five temperatures can take seconds on a busy CPU and
-    stall the live loop; one beam-search pass keeps the candidate's words arriving in time.
+    Re-decoding a low-confidence chunk at six temperatures can take seconds on a busy CPU and
+    stall the live loop; two retries still break the repetition loops tiny.en falls into.
     The hallucination guard (non-speech segments dropped) is the same as the transcriber's.
     """
 
@@ -62,7 +63,7 @@ class ChunkTranscriber:
         if len(samples) == 0 or float(np.max(np.abs(samples))) < 1e-4:
             return Transcript(text="", duration=clip.duration, model=self.model_name)
         segs, info = self.base._model.transcribe(
-            samples, language=opts.language, beam_size=opts.beam_size, word_timestamps=True, temperature=0.0,
+            samples, language=opts.language, beam_size=opts.beam_size, word_timestamps=True, temperature=LIVE_TEMPERATURES,
             vad_filter=opts.vad_filter, vad_parameters={"min_silence_duration_ms": opts.vad_min_silence_ms},
             condition_on_previous_text=False, no_speech_threshold=opts.no_speech_threshold,
             log_prob_threshold=opts.log_prob_threshold, hotwords=opts.hotword_text(),

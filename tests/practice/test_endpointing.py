@@ -24,6 +24,8 @@ FRAME_S = FRAME / 16000
     ("so the cache sits in front of the", True),
     ("the writes go to a queue,", True),
     ("which is about 1200 per second", False),
+    ("and what the read to write ratio is.", False),
+    ("and what the read to write ratio is", True),
     ("", False),
 ])
 def test_hesitation_cues(text, hesitant):
