@@ -63,6 +63,7 @@ def practice_run(pulse, tmp_path):
     runs: list[Practice] = []
 
     def start(*args: str) -> Practice:
+        pulse.feeder.hush()
         run = Practice(pulse, list(args), tmp_path / "recordings")
         runs.append(run)
         return run

@@ -32,9 +32,14 @@ class MicFeeder(threading.Thread):
         self.clips: queue.Queue[np.ndarray] = queue.Queue()
         self.stop_event = threading.Event()
         self.fed_speech_s = 0.0
+        self._hush = threading.Event()
 
     def say(self, clip: AudioClip) -> None:
         self.clips.put(clip.samples)
+
+    def hush(self) -> None:
+        """Drop what is queued or half-played (a killed test's answer must not leak into the next)."""
+        self._hush.set()
 
     def run(self) -> None:
         fd = os.open(self.fifo, os.O_WRONLY)
@@ -42,6 +47,11 @@ class MicFeeder(threading.Thread):
         start, sent = time.monotonic(), 0
         try:
             while not self.stop_event.is_set():
+                if self._hush.is_set():
+                    self._hush.clear()
+                    current = np.zeros(0, dtype=np.float32)
+                    while not self.clips.empty():
+                        self.clips.get_nowait()
                 if len(current) == 0:
                     try:
                         current = self.clips.get_nowait()

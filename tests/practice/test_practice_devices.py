@@ -95,3 +95,16 @@ def test_killed_mid_answer_leaves_a_loadable_session(pulse, practice_run, tts, s
     # At most the last second is lost (allow 0.3 s of pipe and device buffering on top).
     assert wav.duration >= heard_s - 1.3, wav.duration
     assert wav.rms() > 0.01
+
+
+def test_barge_in_stops_the_interviewer_and_keeps_the_first_words(pulse, practice_run, tts):
+    answer = load_audio(tts(ANSWER_2))
+    run = practice_run("--question", "url-shortener", "--turns", "1", "--barge-in")
+    run.wait_for("Interviewer:")
+    time.sleep(1.5)  # the question is playing
+    pulse.feeder.say(answer)
+    run.wait_for("you interrupted")
+    assert run.finish() == 0, "\n".join(run.lines[-20:])
+    turn = load_session(run.session_dir()).turns[0]
+    text = turn.transcript.text.lower()
+    assert text.startswith("if the database") or "database" in text.split()[:4], text  # the preroll kept its start
