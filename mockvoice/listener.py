@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +19,7 @@ import numpy as np
 from .audio import SAMPLE_RATE, AudioClip
 from .endpointing import FRAME, EndDecision, EndpointConfig, Endpointer, StreamingVad
 from .microphone import Block, Microphone
-from .transcriber import Transcriber
+from .transcriber import Transcriber, WhisperTranscriber
 from .transcript import Segment, Transcript, Word
 from .wavstream import StreamingWav
 
@@ -40,43 +40,23 @@ class Heard:
 
 
 class ChunkTranscriber:
-    """Transcribes live chunks with a WhisperTranscriber's model and a shorter temperature fallback.
+    """Transcribes live chunks with the same model and guards as the transcriber, but fewer temperatures.
 
     Re-decoding a low-confidence chunk at six temperatures can take seconds on a busy CPU and
     stall the live loop; two retries still break the repetition loops tiny.en falls into.
-    The hallucination guard (non-speech segments dropped) is the same as the transcriber's.
     """
 
     def __init__(self, base: Transcriber):
         self.base = base
         self.model_name = getattr(base, "model_name", None)
+        self._live = (
+            WhisperTranscriber(replace(base.options, temperatures=LIVE_TEMPERATURES))  # shares the loaded model
+            if isinstance(base, WhisperTranscriber)
+            else base
+        )
 
     def transcribe(self, clip: AudioClip, hotwords: tuple[str, ...] = ()) -> Transcript:
-        from dataclasses import replace
-
-        from .transcriber import WhisperTranscriber, _merge_words
-
-        if not isinstance(self.base, WhisperTranscriber):
-            return self.base.transcribe(clip, hotwords)
-        opts = replace(self.base.options, hotwords=self.base.options.hotwords + tuple(hotwords))
-        samples = np.ascontiguousarray(clip.samples, dtype=np.float32)
-        if len(samples) == 0 or float(np.max(np.abs(samples))) < 1e-4:
-            return Transcript(text="", duration=clip.duration, model=self.model_name)
-        segs, info = self.base._model.transcribe(
-            samples, language=opts.language, beam_size=opts.beam_size, word_timestamps=True, temperature=LIVE_TEMPERATURES,
-            vad_filter=opts.vad_filter, vad_parameters={"min_silence_duration_ms": opts.vad_min_silence_ms},
-            condition_on_previous_text=False, no_speech_threshold=opts.no_speech_threshold,
-            log_prob_threshold=opts.log_prob_threshold, hotwords=opts.hotword_text(),
-        )
-        out = []
-        for seg in segs:
-            if seg.no_speech_prob > opts.no_speech_threshold and seg.avg_logprob < opts.log_prob_threshold:
-                continue
-            if seg.text.strip():
-                out.append(Segment(text=seg.text.strip(), start=round(seg.start, 3), end=round(seg.end, 3),
-                                   words=_merge_words(seg.words or [])))
-        return Transcript(text=" ".join(x.text for x in out), segments=tuple(out), duration=round(info.duration, 3),
-                          model=self.model_name)
+        return self._live.transcribe(clip, hotwords)
 
 
 def shift_transcript(t: Transcript, offset: float) -> tuple[Segment, ...]:

@@ -175,7 +175,8 @@ def load_session(folder: str | os.PathLike) -> Session:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err.get("loc", ()))
         raise SessionError(f"{path}: invalid session at {loc or 'top level'}: {err.get('msg')}") from exc
-    _repair_audio(folder, session)
+    if session.status == "recording":  # the recorder died (SIGKILL, power): WAV headers may be stale
+        _repair_audio(folder, session)
     return session
 
 

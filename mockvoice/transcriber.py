@@ -49,6 +49,8 @@ class TranscribeOptions:
     log_prob_threshold: float = -1.0
     initial_prompt: str | None = FILLER_PROMPT
     hotwords: tuple[str, ...] = field(default_factory=tuple)
+    # Whisper re-decodes a low-confidence window at each temperature in turn; live chunks use fewer.
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
     def hotword_text(self) -> str | None:
         """The hotwords as one short phrase (deduplicated, capped in length)."""
@@ -118,6 +120,7 @@ class WhisperTranscriber:
             language=opts.language,
             beam_size=opts.beam_size,
             word_timestamps=True,
+            temperature=list(opts.temperatures),
             vad_filter=opts.vad_filter,
             vad_parameters={"min_silence_duration_ms": opts.vad_min_silence_ms},
             condition_on_previous_text=False,
