@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -96,11 +95,10 @@ def evaluate(speech: bool) -> tuple[Tally, Tally, Tally]:
             texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
         else:
             texts = utterances_of(Transcript.from_text(ans.text))
-            line_hits = detect_all(cleaned_lines := [t for t in (cleaned_one(ln.text)[0] for ln in ans.lines)])
+            line_hits = detect_all([cleaned_one(ln.text)[0] for ln in ans.lines])
             for f in FEATURES:
                 for j, ln in enumerate(ans.lines):
                     lines.add(f, int(j in line_hits[f]), int(f in ln.labels), f"[{ans.id}] {ln.text}")
-            del cleaned_lines
         hits = detect_all(texts)
         for f in FEATURES:
             counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")

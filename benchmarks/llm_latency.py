@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-import statistics
 import time
 
 from mockvoice import load_rubric, score_text

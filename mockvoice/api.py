@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .audio import AudioClip, load_audio
-from .errors import SilentAudioError
+from .errors import InputFileError, SilentAudioError
 from .rubric import Rubric, load_rubric
 from .scorecard import Scorecard
 from .scoring import score_transcript
 from .transcriber import Transcriber, get_transcriber
 from .transcript import Transcript
 
-__all__ = ["score_text", "score_audio", "transcribe_for_rubric"]
+__all__ = ["score_text", "score_audio", "transcribe_for_rubric", "read_transcript_file"]
+
+
+def read_transcript_file(path: "str | os.PathLike") -> Transcript:
+    """A typed transcript from a UTF-8 text file; a missing, unreadable or empty file is an InputFileError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file; check the path")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from exc
+    if not text.strip():
+        raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
+    return Transcript.from_text(text)
 
 
 def score_text(text: str, rubric: "Rubric | str | None" = None, question: str | None = None) -> Scorecard:

@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .api import transcribe_for_rubric
+from .api import read_transcript_file, transcribe_for_rubric
 from .audio import load_audio, write_wav
 from .errors import InputFileError, PromptError
 from .rubric import Rubric, load_rubric
 from .scoring import score_transcript
 from .session import Session, Turn, new_session_dir, save_session
 from .transcriber import Transcriber
-from .transcript import Transcript
 
-__all__ = ["TEXT_SUFFIXES", "QuestionRef", "resolve_question", "read_text_transcript", "import_file"]
+__all__ = ["TEXT_SUFFIXES", "QuestionRef", "resolve_question", "import_file"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -57,17 +56,6 @@ def resolve_question(question_id: str | None) -> QuestionRef:
     return QuestionRef(q.id, q.text, q.rubric)
 
 
-def read_text_transcript(path: Path) -> Transcript:
-    """A typed transcript from a UTF-8 text file; empty files are an error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from exc
-    if not text.strip():
-        raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
-    return Transcript.from_text(text)
-
-
 def import_file(
     path: str | os.PathLike,
     question: QuestionRef | None = None,
@@ -86,7 +74,7 @@ def import_file(
     rb = load_rubric(rubric or question.rubric)
     clip = None
     if src.suffix.lower() in TEXT_SUFFIXES:
-        transcript = read_text_transcript(src)
+        transcript = read_transcript_file(src)
     else:
         clip = load_audio(src)
         transcript = transcribe_for_rubric(clip, rb, model, transcriber)

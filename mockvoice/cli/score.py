@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..api import transcribe_for_rubric
-from ..errors import InputFileError
+from ..api import read_transcript_file, transcribe_for_rubric
 from ..render import render_scorecard
 from ..rubric import load_rubric
 from ..scorecard import Scorecard
@@ -16,19 +15,6 @@ from ..transcript import Transcript
 from .app import app, console, err_console
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
-
-
-def read_transcript_file(path: Path) -> Transcript:
-    """A typed transcript from a text file; empty files are an error."""
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file; check the path")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from exc
-    if not text.strip():
-        raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
-    return Transcript.from_text(text)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from mockvoice.scoring import score_transcript
 from mockvoice.session import ProbeRecord, Session, Turn, save_session
 from mockvoice.transcript import Transcript
 
-from conftest import speak
+from support import speak
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 

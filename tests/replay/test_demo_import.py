@@ -11,7 +11,7 @@ from mockvoice.annotate import annotate_turn
 from mockvoice.session import load_session
 
 from audio_formats import encode
-from conftest import run_cli, speak
+from support import run_cli, speak
 from replay.browser import open_page
 from replay.factory import ANSWER_1
 from replay.tty import line
