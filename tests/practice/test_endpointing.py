@@ -104,7 +104,8 @@ def test_listening_path_keeps_inner_pauses_and_transcribes_as_it_goes(tts, tmp_p
     listener = TurnListener(mic, ChunkTranscriber(get_transcriber()), tmp_path / "turn.wav", on_partial=partials.append)
     heard = listener.run()
     transcript = listener.finish()
-    assert heard.end.reason == "silence", heard
+    # "transcript_wait": the silence had come but the last words were still being transcribed (a busy CPU)
+    assert heard.end.reason in ("silence", "transcript_wait"), heard
     assert heard.end.last_voice_s >= clip.duration - 0.2  # ended after the last word, not at an inner pause
     text = transcript.text.lower()
     assert "links" in text and "think" in text and "counter" in text, text

@@ -83,7 +83,7 @@ def test_killed_mid_answer_leaves_a_loadable_session(pulse, practice_run, tts, s
     time.sleep(7.0)
     heard_s = 7.0
     run.proc.send_signal(sig)
-    code = run.finish(timeout=30)
+    code = run.finish(timeout=60)  # it exits in seconds; the margin is for a loaded 2-core machine
     assert code == (130 if sig == signal.SIGINT else -signal.SIGKILL), "\n".join(run.lines[-20:])
     assert pulse.feeder.fed_speech_s > fed_before
 
