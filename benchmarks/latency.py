@@ -7,8 +7,10 @@ choice, text-to-speech — with espeak-ng answers of 30-90 s, and prints p50/p95
 `response_latency_ms` (turn declared over -> first reply sample at the output device) and
 `voice_to_voice_ms` (last voiced candidate audio -> that same sample). Targets on a 2-core
 machine with tiny.en: response p50 <= 300 ms, p95 <= 600 ms. Takes about 25 minutes by default.
+Then, reported apart, what the optional language-model probe path adds (benchmarks/llm_latency.py
+against a simulated model on loopback; `--no-llm` skips it).
 
-    .venv/bin/python benchmarks/latency.py [--turns 20] [--per-session 4] [--lengths 30,45,60,90] [--silence 1.2]
+    .venv/bin/python benchmarks/latency.py [--turns 20] [--per-session 4] [--lengths 30,45,60,90] [--silence 1.2] [--no-llm]
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main() -> int:
     ap.add_argument("--per-session", type=int, default=4, help="answers per interview (the question, then probes)")
     ap.add_argument("--lengths", default="30,45,60,90", help="answer lengths in seconds, cycled")
     ap.add_argument("--silence", type=float, default=1.2)
+    ap.add_argument("--no-llm", action="store_true", help="skip the language-model path's added latency")
     args = ap.parse_args()
 
     from practice.pulse import start_pulse
@@ -143,6 +146,12 @@ def run(rig, args) -> int:
     print(f"answer lengths        min {min(ans):.1f} s, median {statistics.median(ans):.1f} s, max {max(ans):.1f} s")
     print(f"response_latency_ms   p50 {percentile(resp, .5):7.1f}   p95 {percentile(resp, .95):7.1f}   (targets 300 / 600)")
     print(f"voice_to_voice_ms     p50 {percentile(v2v, .5):7.1f}   p95 {percentile(v2v, .95):7.1f}")
+    if not args.no_llm:
+        import llm_latency
+
+        print("\nlanguage-model probe path, reported apart (simulated model on loopback; benchmarks/llm_latency.py):")
+        for line in llm_latency.summary(llm_latency.measure()):
+            print("  " + line)
     return 0
 
 

@@ -40,7 +40,7 @@ class Heard:
 
 
 class ChunkTranscriber:
-    """Transcribes live chunks with the same model and guards as the transcriber, but fewer temperatures.
+    """Transcribes live chunks with the same model and guards as the transcriber, but fewer temperatures and no prompt.
 
     Re-decoding a low-confidence chunk at six temperatures can take seconds on a busy CPU and
     stall the live loop; two retries still break the repetition loops tiny.en falls into.
@@ -50,7 +50,10 @@ class ChunkTranscriber:
         self.base = base
         self.model_name = getattr(base, "model_name", None)
         self._live = (
-            WhisperTranscriber(replace(base.options, temperatures=LIVE_TEMPERATURES))  # shares the loaded model
+            # Shares the loaded model. No filler prompt: on short live chunks it makes tiny.en re-decode
+            # at higher temperatures, and a late last chunk ends the turn on `transcript_wait` instead of
+            # letting the patient hold see "let me think" (measured: practice tests cut answers with it).
+            WhisperTranscriber(replace(base.options, temperatures=LIVE_TEMPERATURES, initial_prompt=None))
             if isinstance(base, WhisperTranscriber)
             else base
         )
