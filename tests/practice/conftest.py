@@ -58,13 +58,12 @@ class Practice:
         return found[0]
 
 
-@pytest.fixture
-def practice_run(pulse, tmp_path):
+def _runner(rig: PulseRig, tmp_path: Path):
     runs: list[Practice] = []
 
     def start(*args: str) -> Practice:
-        pulse.feeder.hush()
-        run = Practice(pulse, list(args), tmp_path / "recordings")
+        rig.feeder.hush()
+        run = Practice(rig, list(args), tmp_path / "recordings")
         runs.append(run)
         return run
 
@@ -73,6 +72,26 @@ def practice_run(pulse, tmp_path):
         if run.proc.poll() is None:
             run.proc.kill()
             run.proc.wait()
+
+
+@pytest.fixture
+def practice_run(pulse, tmp_path):
+    yield from _runner(pulse, tmp_path)
+
+
+@pytest.fixture
+def fresh_pulse():
+    """A PulseAudio server of the test's own: nothing buffered or queued from earlier runs."""
+    try:
+        with start_pulse() as rig:
+            yield rig
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture
+def fresh_practice_run(fresh_pulse, tmp_path):
+    yield from _runner(fresh_pulse, tmp_path)
 
 
 def speaker_audio(path: Path) -> np.ndarray:
