@@ -62,7 +62,9 @@ def run_interview(q: Question, rubric: str | None, mic: Microphone, speaker: Spe
     transcriber = get_transcriber(model)
     folder = new_session_dir(recordings, q.id)
     console.print(f"[bold]{q.id}[/] · rubric {rb.id} · {options.turns} answer(s) · session {folder}", highlight=False)
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl-C and `kill` both stop the interview and save it, even when the parent left SIGINT ignored
+    # (a background job of a non-interactive shell starts with SIGINT ignored, and Python keeps that).
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     interviewer = Interviewer(q, rb, mic, speaker, transcriber, folder, options, probe_writer=probe_writer,
                               poll_key=poll_key, report=report)
     try:
@@ -71,7 +73,8 @@ def run_interview(q: Question, rubric: str | None, mic: Microphone, speaker: Spe
         err_console.print(f"Interrupted: the session so far is saved in {folder}")
         raise typer.Exit(130)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         mic.close()
         speaker.close()
     if session.scorecard is not None:

@@ -14,14 +14,18 @@ import pytest
 from .pulse import PulseRig, start_pulse
 
 
-@pytest.fixture(scope="session")
-def pulse():
-    """One PulseAudio server for the practice tests, stopped at the end of the session."""
+def _pulse_rig():
     try:
         with start_pulse() as rig:
             yield rig
     except RuntimeError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pulse():
+    """One PulseAudio server for the practice tests, stopped at the end of the session."""
+    yield from _pulse_rig()
 
 
 class Practice:
@@ -82,11 +86,7 @@ def practice_run(pulse, tmp_path):
 @pytest.fixture
 def fresh_pulse():
     """A PulseAudio server of the test's own: nothing buffered or queued from earlier runs."""
-    try:
-        with start_pulse() as rig:
-            yield rig
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
+    yield from _pulse_rig()
 
 
 @pytest.fixture

