@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from .transcript import Transcript
+from .transcript import Joined, Transcript
 
 __all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "find_hedges", "PACE_BAND"]
 
@@ -65,7 +65,7 @@ def _pace(wpm: float, band: tuple[float, float]) -> str:
     return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
 
 
-def measure_delivery(transcript: Transcript, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
+def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
     """Words per minute over the span of speech, fillers per minute, pauses between words, and hedges."""
     words = transcript.words
     fillers = [w for w in words if is_filler(w.text)]

@@ -26,6 +26,7 @@ from .index import Index, SessionRow, Stat, error_row, read_session, session_row
 from .rubric import Rubric, load_rubric
 from .scoring import score_transcript
 from .session import SESSION_FILE
+from .transcript import Joined
 from .versions import (
     _TURNS, SCORES_DIR, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
     score_key, score_path, score_version_json, transcript_path, transcript_version_json,
@@ -156,13 +157,11 @@ def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
     if len(present) == 1:  # one answer: the merged transcript is that answer
         whole = score(present[0])
         return [whole if t is present[0] else None for t in transcripts], whole
-    from .listener import merge_chunks
-
     chunks, offset = [], 0.0
     for t in present:
         chunks.append((offset, t))
         offset += t.duration or 0.0
-    return [None] * len(transcripts), score(merge_chunks(chunks, offset))
+    return [None] * len(transcripts), score(Joined.of(chunks, offset))  # scores as listener.merge_chunks would
 
 
 def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:

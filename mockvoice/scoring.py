@@ -10,7 +10,7 @@ from .detectors import Analysis, analyse, cleaned, clarifying_question, strength
 from .rubric import Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .structure import Structure, analyse_structure
-from .transcript import Transcript
+from .transcript import Joined, Transcript
 from .utterances import Utterance, split_utterances
 
 __all__ = ["score_transcript", "feature_score", "LATE_QUESTION_WEIGHT"]
@@ -94,7 +94,7 @@ def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool) -> li
 
 
 def score_transcript(
-    transcript: Transcript,
+    transcript: Transcript | Joined,
     rubric: "Rubric | str | None" = None,
     question: str | None = None,
     keywords: Iterable[str] = (),

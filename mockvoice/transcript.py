@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple, Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Word", "Segment", "Transcript"]
+__all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined"]
 
 
 class Word(BaseModel):
@@ -59,3 +62,46 @@ class Transcript(BaseModel):
         words = tuple(Word(text=t) for t in text.split())
         segments = (Segment(text=text, words=words),) if text else ()
         return cls(text=text, segments=segments, model=None)
+
+
+class WordAt(NamedTuple):
+    """A word and its time, as plain data (what scoring reads of a Word)."""
+
+    text: str
+    start: float | None
+    end: float | None
+    probability: float | None = None
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several transcripts placed one after another as one answer, for scoring.
+
+    Reads like a Transcript where scoring looks (text, words, timed, duration) but shifts plain
+    tuples instead of rebuilding pydantic models, which made merging the largest cost of a re-score.
+    Word times are rounded as `listener.merge_chunks` rounds them, so both score the same.
+    """
+
+    text: str
+    words: tuple[WordAt, ...]
+    duration: float | None = None
+
+    @property
+    def timed(self) -> bool:
+        return any(w.start is not None for w in self.words)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    @classmethod
+    def of(cls, chunks: Sequence[tuple[float, Transcript]], duration: float) -> "Joined":
+        """`chunks` are (start offset in seconds, transcript) pairs in order."""
+        texts: list[str] = []
+        words: list[WordAt] = []
+        for off, t in chunks:
+            for s in t.segments:
+                texts.append(s.text)
+                words.extend(WordAt(w.text, None if w.start is None else round(w.start + off, 3),
+                                    None if w.end is None else round(w.end + off, 3), w.probability) for w in s.words)
+        return cls(" ".join(texts), tuple(words), round(duration, 3))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .transcript import Transcript, Word
+from .transcript import Joined, Transcript, Word, WordAt
 
 __all__ = ["Utterance", "split_utterances", "normalise"]
 
@@ -38,7 +38,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _from_words(words: tuple[Word, ...]) -> list[Utterance]:
+def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]:
     out: list[Utterance] = []
     current: list[Word] = []
 
@@ -58,7 +58,7 @@ def _from_words(words: tuple[Word, ...]) -> list[Utterance]:
     return out
 
 
-def split_utterances(transcript: Transcript) -> list[Utterance]:
+def split_utterances(transcript: Transcript | Joined) -> list[Utterance]:
     """Utterances of a timed transcript (by punctuation and pauses) or of plain text."""
     if transcript.timed:
         return _from_words(transcript.words)
