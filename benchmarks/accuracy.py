@@ -6,7 +6,7 @@ espeak-ng (mockvoice.speech.synthesize, rate 150, default voice), transcribed by
 through mockvoice.api.transcribe_for_rubric (the product path, rubric hotwords on), and scored;
 answers are compared by per-feature counts (true positives = min(found, labelled)).
 Transcripts are cached under tests/.cache/accuracy/ so re-runs take seconds.
-Usage: .venv/bin/python benchmarks/accuracy.py [--text-only] [--errors]
+Usage: .venv/bin/python benchmarks/accuracy.py [--set own|heldout|both] [--text-only] [--errors] [--rules]
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from labelled import DATA, FEATURES, load_answers, load_utterances  # noqa: E402
 
+from mockvoice.detection import detect_features  # noqa: E402
 from mockvoice.detectors import analyse, cleaned, clarifying_question  # noqa: E402
 from mockvoice.transcript import Transcript  # noqa: E402
 from mockvoice.utterances import split_utterances  # noqa: E402
 
 CACHE = ROOT / "tests" / ".cache" / "accuracy"
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+RULES_ONLY = False
 
 
 class Tally:
@@ -50,8 +53,11 @@ class Tally:
 
 
 def detect_all(texts: list[str]) -> dict[str, set[int]]:
-    questions = frozenset(clarifying_question(texts).indices)
-    return {f: set(analyse(f, texts, (), questions).indices) for f in FEATURES}
+    """What scoring finds: the rules checked by the learned model (or the rules alone with --rules)."""
+    if RULES_ONLY:
+        questions = frozenset(clarifying_question(texts).indices)
+        return {f: set(analyse(f, texts, (), questions).indices) for f in FEATURES}
+    return {f: set(a.indices) for f, a in detect_features(texts).items()}
 
 
 def utterances_of(transcript: Transcript) -> list[str]:
@@ -80,28 +86,28 @@ def _cached_transcript(text: str, rubric: str) -> Transcript:
     return tr
 
 
-def evaluate(speech: bool) -> tuple[Tally, Tally, Tally]:
-    """Tallies for single utterances, answer lines (text only) and answer counts."""
+def evaluate(folder: Path, speech: bool) -> tuple[Tally, Tally, Tally]:
+    """Tallies for single utterances, answer lines (text only) and answer counts over one folder's files."""
     utt, lines, counts = Tally(), Tally(), Tally()
-    files = sorted(p for p in DATA.glob("*.txt") if p.name != "answers.txt")
-    for path in files:
+    for path in sorted(p for p in folder.glob("*.txt") if "answers" not in p.name):
         for ln in load_utterances(path):
             texts = utterances_of(_cached_transcript(ln.text, "system-design")) if speech else cleaned_one(ln.text)
             hits = detect_all(texts)
             for f in FEATURES:
                 utt.add(f, int(bool(hits[f])), int(f in ln.labels), ln.text)
-    for ans in load_answers():
-        if speech:
-            texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
-        else:
-            texts = utterances_of(Transcript.from_text(ans.text))
-            line_hits = detect_all([cleaned_one(ln.text)[0] for ln in ans.lines])
+    for path in sorted(p for p in folder.glob("*.txt") if "answers" in p.name):
+        for ans in load_answers(path):
+            if speech:
+                texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
+            else:
+                texts = utterances_of(Transcript.from_text(ans.text))
+                line_hits = detect_all([cleaned_one(ln.text)[0] for ln in ans.lines])
+                for f in FEATURES:
+                    for j, ln in enumerate(ans.lines):
+                        lines.add(f, int(j in line_hits[f]), int(f in ln.labels), f"[{ans.id}] {ln.text}")
+            hits = detect_all(texts)
             for f in FEATURES:
-                for j, ln in enumerate(ans.lines):
-                    lines.add(f, int(j in line_hits[f]), int(f in ln.labels), f"[{ans.id}] {ln.text}")
-        hits = detect_all(texts)
-        for f in FEATURES:
-            counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")
+                counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")
     return utt, lines, counts
 
 
@@ -118,26 +124,43 @@ def report(title: str, tally: Tally) -> None:
         print(f"  {f:20} {p:9.3f} {r:7.3f} {f1:6.3f}   {tp}/{fp}/{fn}")
 
 
+def _sizes(folder: Path) -> str:
+    n_utts = sum(len(load_utterances(p)) for p in folder.glob("*.txt") if "answers" not in p.name)
+    answers = [a for p in folder.glob("*.txt") if "answers" in p.name for a in load_answers(p)]
+    return f"{n_utts} utterances, {len(answers)} answers ({sum(len(a.lines) for a in answers)} answer lines)"
+
+
 def main() -> None:
+    global RULES_ONLY
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--text-only", action="store_true", help="skip the synthesised-speech evaluation")
     ap.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
+    ap.add_argument("--set", choices=("own", "heldout", "both"), default="both",
+                    help="own: tests/data/labelled (the model's training data); heldout: tests/data/heldout (never trained or tuned on)")
+    ap.add_argument("--rules", action="store_true", help="score the rule detectors alone, without the learned check")
     args = ap.parse_args()
-    n_utts = sum(len(load_utterances(p)) for p in DATA.glob("*.txt") if p.name != "answers.txt")
-    answers = load_answers()
-    print(f"labelled set: {n_utts} utterances, {len(answers)} answers ({sum(len(a.lines) for a in answers)} answer lines)")
-    utt, lines, counts = evaluate(speech=False)
-    report("TEXT: single utterances", utt)
-    report("TEXT: answer lines in context", lines)
-    report("TEXT: answers, per-feature counts", counts)
-    shown = [utt, lines, counts]
-    if not args.text_only:
-        t0 = time.perf_counter()
-        s_utt, _, s_counts = evaluate(speech=True)
-        print(f"\n(speech: espeak-ng rate 150 -> default model, {time.perf_counter() - t0:.0f} s incl. cache)")
-        report("SPEECH: single utterances", s_utt)
-        report("SPEECH: answers, per-feature counts", s_counts)
-        shown += [s_utt, s_counts]
+    RULES_ONLY = args.rules
+    sets = [("OWN", DATA), ("HELD-OUT", HELDOUT)]
+    sets = [s for s in sets if args.set == "both" or s[0].lower().replace("-", "") == args.set]
+    shown: list[Tally] = []
+    for name, folder in sets:
+        print(f"\n=== {name} set ({folder.relative_to(ROOT)}): {_sizes(folder)}; detection: {'rules only' if RULES_ONLY else 'rules + learned check'}")
+        if name == "OWN" and not RULES_ONLY:
+            from mockvoice.learned import load_model
+
+            print(f"    (the model was trained on this set; its cross-validated F1 by file: {load_model().meta.get('cv_f1')})")
+        utt, lines, counts = evaluate(folder, speech=False)
+        report(f"{name} TEXT: single utterances", utt)
+        report(f"{name} TEXT: answer lines in context", lines)
+        report(f"{name} TEXT: answers, per-feature counts", counts)
+        shown += [utt, lines, counts]
+        if not args.text_only:
+            t0 = time.perf_counter()
+            s_utt, _, s_counts = evaluate(folder, speech=True)
+            print(f"\n({name} speech: espeak-ng rate 150 -> default model, {time.perf_counter() - t0:.0f} s incl. cache)")
+            report(f"{name} SPEECH: single utterances", s_utt)
+            report(f"{name} SPEECH: answers, per-feature counts", s_counts)
+            shown += [s_utt, s_counts]
     if args.errors:
         for t in shown:
             for e in t.errors:

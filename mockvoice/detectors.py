@@ -18,7 +18,13 @@ from .utterances import Utterance
 __all__ = ["DETECTORS", "detect", "analyse", "strength", "Hit", "Analysis", "Detector", "is_question_form", "cleaned",
            "clarifying_question"]
 
-Detector = Callable[[list[str], tuple[str, ...]], Analysis]
+Detector = Callable[..., Analysis]  # (texts, phrases=(), notes=None) -> Analysis
+Notes = "list[set[str]] | None"  # when given, each rule adds the names of the cues it saw in utterance i to notes[i]
+
+
+def _note(notes: list[set[str]] | None, i: int, *names: str) -> None:
+    if notes is not None:
+        notes[i].update(names)
 
 
 # --- trade-offs -----------------------------------------------------------------------
@@ -65,20 +71,26 @@ _NAMEDROP = _rx(
 )
 
 
-def trade_off(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def trade_off(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
-        if (m := _NAMEDROP.search(t)) is not None and not _TRADE_EXPLICIT.search(t):
+        explicit = _TRADE_EXPLICIT.search(t)
+        if explicit is not None:
+            _note(notes, i, "C:trade")
+        if (m := _NAMEDROP.search(t)) is not None and not explicit:
             misses.append(Hit(i, f"names a technology without weighing it: '{m.group(0)}'"))
             continue
         if (m := _EMPTY_TRADE.search(t)) is not None and len(_EVAL.findall(t)) < 2:
             misses.append(Hit(i, f"says trade-offs exist without naming one: '{m.group(0)}'"))
             continue
-        if (m := _TRADE_EXPLICIT.search(t)) is not None and (_EVAL.search(t) or _BENEFIT.search(t) or _COST_AFTER.search(t) or len(t.split()) >= 8):
-            hits.append(Hit(i, m.group(0)))
+        if explicit is not None and (_EVAL.search(t) or _BENEFIT.search(t) or _COST_AFTER.search(t) or len(t.split()) >= 8):
+            hits.append(Hit(i, explicit.group(0)))
             continue
         if (cue := _weighs(t)) is not None:
             hits.append(Hit(i, cue))
+            _note(notes, i, "C:weighs")
+        elif _EVAL.search(t):
+            _note(notes, i, "C:eval")
     return Analysis(tuple(hits), tuple(misses))
 
 
@@ -163,14 +175,22 @@ _DENIAL = _rx(
 )
 
 
-def failure_mode(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def failure_mode(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
         t = _NEGATED.sub(" ", t)
         f, h = _FAILURE.search(t), _HANDLING.search(_MEASURED.sub(" ", t))
         if f is None:
             f = _CONDITIONAL.search(t) or _CONSEQUENCE.search(t)
+            if f is not None:
+                _note(notes, i, "C:conditional")
+        else:
+            _note(notes, i, "C:failure")
         d = _DENIAL.search(t)
+        if h is not None:
+            _note(notes, i, "C:handling")
+        if d is not None:
+            _note(notes, i, "C:denial")
         if d is not None and not (f and h):
             misses.append(Hit(i, f"denies failure instead of naming one: '{d.group(0)}'"))
             continue
@@ -212,15 +232,18 @@ def _quantities(t: str) -> list[str]:
     return _NUMS.findall(t)
 
 
-def scale_estimate(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def scale_estimate(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
         nums = _quantities(t)
+        _note(notes, i, f"NUMS:{min(len(nums), 3)}")
         if not nums:
             continue
         if is_question_form(t) and not _RESULT.search(t.split("?")[-1]):
             continue
         m = _OP.search(t)
+        if m is not None:
+            _note(notes, i, "OP")
         if len(nums) >= 2 and m is not None and (_RESULT.search(t) or len(nums) >= 3):  # ASR turns "that's" into "at"
             hits.append(Hit(i, m.group(0).strip()))
         elif any(float(n) >= 10 for n in nums) or _UNIT.search(t):
@@ -268,12 +291,13 @@ def _is_monitoring(t: str) -> bool:
     return _MON.search(t) is not None and _product_context(t) is None
 
 
-def monitoring(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def monitoring(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
         m = _MON.search(t)
         if m is None:
             continue
+        _note(notes, i, "C:mon")
         if (n := _product_context(t)) is not None:
             misses.append(Hit(i, f"a product feature, not monitoring: '{n.group(0)}'"))
             continue
@@ -284,7 +308,7 @@ def monitoring(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
 
 
 # --- user-defined phrases -------------------------------------------------------------
-def phrases_detector(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def phrases_detector(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     if not phrases:
         return Analysis()
     pattern = _rx(*(re.escape(clean(p)) for p in phrases))
@@ -309,9 +333,13 @@ _CONTINUES = re.compile(r"(?:so|but|and|which|because|whereas|while|or|the (?:co
 _MERGE = {"trade_off", "failure_mode"}
 
 
-def analyse(method: str, texts: list[str], phrases: Iterable[str] = (), questions: frozenset[int] = frozenset()) -> Analysis:
-    """Run one detector over cleaned utterance texts; `questions` (clarifying hits) are excluded for design features."""
-    result = DETECTORS[method](texts, tuple(phrases))
+def analyse(method: str, texts: list[str], phrases: Iterable[str] = (), questions: frozenset[int] = frozenset(),
+            notes: list[set[str]] | None = None) -> Analysis:
+    """Run one detector over cleaned utterance texts; `questions` (clarifying hits) are excluded for design features.
+
+    `notes` (one set per text) collects the cues each rule saw, for the learned check (detection.py).
+    """
+    result = DETECTORS[method](texts, tuple(phrases), notes)
     hits = result.hits
     if method in _QUESTION_ONLY and questions:
         hits = tuple(h for h in hits if h.index not in questions)

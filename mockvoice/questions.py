@@ -137,7 +137,7 @@ _ASSUMES = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|let's sa
 _CONFIRM_NEXT = re.compile(r"(?:is|isn't|is not) (?:that|this|it) (?:right|correct|fair|ok|okay|true|a fair assumption)\b")
 
 
-def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Analysis:
+def clarifying_question(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     hits, misses = [], []
     for i, t in enumerate(texts):
         if _CONFIRM.search(t) or (i > 0 and _CONFIRM_NEXT.match(t) and _ASSUMES.search(texts[i - 1])):
@@ -146,6 +146,8 @@ def clarifying_question(texts: list[str], phrases: tuple[str, ...] = ()) -> Anal
         span = _question_span(t)
         if span is None:
             continue
+        if notes is not None:
+            notes[i].add("Q")
         start, q = span
         if (m := _CHECK_IN.search(t)) is not None and not _QSTART.search(t, m.end()):
             misses.append(Hit(i, f"check-in: '{m.group(0)}'"))

@@ -6,7 +6,8 @@ from typing import Iterable
 
 from .advice import advice_for
 from .delivery import Delivery, measure_delivery
-from .detectors import Analysis, analyse, cleaned, clarifying_question, strength
+from .detection import FEATURES, detect_features
+from .detectors import Analysis, analyse, cleaned, strength
 from .rubric import Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .structure import Structure, analyse_structure
@@ -107,12 +108,12 @@ def score_transcript(
     kw = tuple(keywords)
     utts: list[Utterance] = split_utterances(transcript)
     texts = cleaned(utts)
-    questions = clarifying_question(texts)
-    qset = frozenset(questions.indices)
+    found = detect_features(texts, {f.detect.method for f in rb.features} | {"clarifying_question"})
+    qset = frozenset(found["clarifying_question"].indices)
     analyses: dict[str, Analysis] = {}
     for feat in rb.features:
         m = feat.detect.method
-        analyses[feat.id] = questions if m == "clarifying_question" else analyse(m, texts, feat.detect.phrases, qset)
+        analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
     structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset))
 
     features: dict[str, FeatureScore] = {}

@@ -1,4 +1,5 @@
-"""Feature detectors: every hard-negative family, spoken numbers, misheard terms, and accuracy on the labelled set."""
+"""Feature detection as scoring runs it (rules checked by the learned model): every hard-negative family, spoken
+numbers, misheard terms, and accuracy on the labelled set and on the held-out set nobody trained on."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mockvoice.detectors import analyse, clarifying_question, detect
+from mockvoice.detection import detect_features
+from mockvoice.detectors import analyse, clarifying_question
+from mockvoice.learned import load_model
 from mockvoice.numbers import digitise
 from mockvoice.spoken import clean
 from mockvoice.transcript import Transcript
@@ -17,10 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from labelled import DATA, FEATURES, load_answers, load_utterances  # noqa: E402
 
 
+HELDOUT = DATA.parent / "heldout"
+
+
 def found(feature: str, text: str) -> bool:
-    texts = [clean(text)]
-    questions = frozenset(clarifying_question(texts).indices)
-    return bool(analyse(feature, texts, (), questions).indices)
+    return bool(detect_features([clean(text)])[feature].hits)
 
 
 @pytest.mark.parametrize("text", [
@@ -133,8 +137,25 @@ def test_misheard_terms_are_mapped_back():
 
 def test_question_and_answer_features_do_not_double_count():
     utts = split_utterances(Transcript.from_text("Do we favour availability or consistency when the network partitions?"))
-    assert detect("clarifying_question", utts) == [0]
-    assert detect("failure_mode", utts) == []
+    result = detect_features([clean(u.text) for u in utts])
+    assert result["clarifying_question"].indices == [0]
+    assert result["failure_mode"].indices == []
+
+
+def test_every_hit_names_its_evidence_and_overruled_rules_become_near_misses():
+    texts = [clean(t) for t in ["if the cache goes down we fall back to the database",
+                                "we keep a pool of sending ips and move traffic off one that gets blacklisted",
+                                "Redis never fails in my experience"]]
+    fm = detect_features(texts)["failure_mode"]
+    assert fm.indices[:1] == [0] and all(h.cue for h in fm.hits)
+    assert any(h.index == 2 and "denies failure" in h.cue for h in fm.near_misses)
+
+
+def test_shipped_model_was_trained_on_the_current_labelled_data():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_detectors import data_files, data_hash
+
+    assert load_model().meta["trained_on"] == data_hash(data_files()), "labelled data changed: run scripts/train_detectors.py"
 
 
 def _f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -144,22 +165,34 @@ def _f1(pairs: list[tuple[bool, bool]]) -> float:
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
-@pytest.mark.parametrize("feature", FEATURES)
-def test_labelled_utterances_f1(feature):
-    lines = [ln for p in sorted(DATA.glob("*.txt")) if p.name != "answers.txt" for ln in load_utterances(p)]
-    assert len(lines) >= 250
-    pairs = [(found(feature, ln.text), feature in ln.labels) for ln in lines]
-    assert _f1(pairs) >= 0.9
+def _utterance_pairs(folder: Path, feature: str) -> list[tuple[bool, bool]]:
+    lines = [ln for p in sorted(folder.glob("*.txt")) if "answers" not in p.name for ln in load_utterances(p)]
+    return [(found(feature, ln.text), feature in ln.labels) for ln in lines]
 
 
-@pytest.mark.parametrize("feature", FEATURES)
-def test_labelled_answers_f1_in_context(feature):
-    answers = load_answers()
-    assert len(answers) >= 30
+def _answer_pairs(folder: Path, feature: str) -> list[tuple[bool, bool]]:
     pairs = []
-    for a in answers:
-        texts = [clean(ln.text) for ln in a.lines]
-        questions = frozenset(clarifying_question(texts).indices)
-        hits = set(analyse(feature, texts, (), questions).indices)
+    for a in (a for p in sorted(folder.glob("*answers*.txt")) for a in load_answers(p)):
+        hits = set(detect_features([clean(ln.text) for ln in a.lines])[feature].indices)
         pairs += [(j in hits, feature in ln.labels) for j, ln in enumerate(a.lines)]
-    assert _f1(pairs) >= 0.9
+    return pairs
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_labelled_set_f1(feature):
+    """The set the model learned from (with the rules tuned on its older files): fitting it is the floor."""
+    utts, answers = _utterance_pairs(DATA, feature), _answer_pairs(DATA, feature)
+    assert len(utts) >= 250 and len({a.id for p in DATA.glob("*answers*.txt") for a in load_answers(p)}) >= 30
+    assert _f1(utts) >= 0.9 and _f1(answers) >= 0.9
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_heldout_set_f1(feature):
+    """Utterances and answers written blind to the rules and never trained on (benchmarks/accuracy.py prints them all).
+
+    The bound sits under the measured figures (0.73-0.96 per feature on text when this test was written) to
+    catch a regression, not to claim the issue's 0.90: accuracy.py reports where each feature stands.
+    """
+    pairs = _utterance_pairs(HELDOUT, feature) + _answer_pairs(HELDOUT, feature)
+    assert len(pairs) >= 700
+    assert _f1(pairs) >= 0.7

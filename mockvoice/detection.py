@@ -1,0 +1,81 @@
+"""Final feature detection: the rule detectors' evidence, checked and completed by the learned model.
+
+`detect_features` runs every rule detector over an answer's cleaned utterances, turns what they
+said about each utterance into signals, lets the model (learned.py) decide, and returns one
+Analysis per feature. Each hit keeps the rule's cue when a rule found it, or names the words
+that carried the model's decision; a rule hit the model overruled becomes a near miss that says so.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .detectors import _CONTINUES, _MERGE, analyse
+from .learned import FEATURES, Model, load_model, utterance_features
+from .questions import Analysis, Hit, clarifying_question
+
+__all__ = ["detect_features", "signals", "FEATURES"]
+
+_NAMES = {"clarifying_question": "clarifying question", "trade_off": "trade-off", "failure_mode": "failure mode",
+          "scale_estimate": "scale estimate", "monitoring": "monitoring"}
+
+
+def _rules(texts: list[str], notes: list[set[str]]) -> dict[str, Analysis]:
+    out = {"clarifying_question": clarifying_question(texts, (), notes)}
+    for f in FEATURES[1:]:
+        out[f] = analyse(f, texts, (), frozenset(), notes)  # raw: no question exclusion, so the model sees every rule's view
+    return out
+
+
+def signals(texts: list[str]) -> tuple[list[set[str]], dict[str, Analysis]]:
+    """What the rules said about each utterance, as model inputs, and the rules' own analyses.
+
+    Signals: each rule's verdict ("R:trade_off"), its near misses and why ("N:failure_mode:denies failure"),
+    and the cues it saw on the way ("Q" question form, "C:handling", "NUMS:2", "OP" arithmetic...).
+    """
+    notes: list[set[str]] = [set() for _ in texts]
+    rules = _rules(texts, notes)
+    for f, a in rules.items():
+        for h in a.hits:
+            notes[h.index].add("R:" + f)
+        for h in a.near_misses:
+            notes[h.index].update(("N:" + f, "N:" + f + ":" + h.cue.split(":")[0][:24]))
+    return notes, rules
+
+
+def _fold(hits: list[Hit], texts: list[str]) -> list[Hit]:
+    """A hit that only continues the previous one ("... The cost is we lose ad hoc queries.") counts once."""
+    kept: list[Hit] = []
+    for h in hits:
+        if kept and h.index == kept[-1].index + 1 and _CONTINUES.match(texts[h.index]):
+            continue
+        kept.append(h)
+    return kept
+
+
+def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None) -> dict[str, Analysis]:
+    """One Analysis per requested built-in feature for an answer's cleaned utterances."""
+    wanted = [m for m in methods if m in FEATURES]
+    if not texts or not wanted:
+        return {m: Analysis() for m in wanted}
+    model = model or load_model()
+    notes, rules = signals(texts)
+    feats = [utterance_features(t, s) for t, s in zip(texts, notes)]
+    probs = model.scores(feats)
+    found = model.found(probs)
+    out: dict[str, Analysis] = {}
+    for m in wanted:
+        col = FEATURES.index(m)
+        rule_cue = {h.index: h.cue for h in rules[m].hits}
+        hits: list[Hit] = []
+        misses: list[Hit] = [h for h in rules[m].near_misses if not found[h.index, col]]
+        for i in range(len(texts)):
+            if found[i, col]:
+                words = model.reasons(feats[i], col)
+                hits.append(Hit(i, rule_cue.get(i) or ("learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned")))
+            elif i in rule_cue:
+                misses.append(Hit(i, f"looked like a {_NAMES[m]} ('{rule_cue[i]}') but the wording says otherwise"))
+        if m != "clarifying_question" and m in _MERGE:
+            hits = _fold(hits, texts)
+        out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))
+    return out

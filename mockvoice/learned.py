@@ -1,0 +1,108 @@
+"""The learned check on the rule detectors: one linear model per feature over an utterance's words and the rules' verdicts.
+
+The rules (questions.py, detectors.py) know the domain but miss phrasings nobody wrote a rule
+for; the model weighs each utterance's words and word pairs together with what every rule said
+about it (hit, near miss and why, question form, numbers and arithmetic), so it can both accept
+evidence the rules missed and overrule a rule that fired on a near miss. It is trained by
+`scripts/train_detectors.py` on tests/data/labelled/ and ships as mockvoice/models/detectors.json;
+scoring it is a sum of weights, and every decision can name the words that carried it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+__all__ = ["FEATURES", "Model", "load_model", "utterance_features", "ngrams", "MODEL_FILE"]
+
+FEATURES = ("clarifying_question", "trade_off", "failure_mode", "scale_estimate", "monitoring")
+MODEL_FILE = "detectors.json"
+_NUMBER = re.compile(r"\b\d[\d.]*\b")
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+def _stem(tok: str) -> str | None:
+    if len(tok) > 5:
+        for s in _SUFFIXES:
+            if tok.endswith(s):
+                return "~" + tok[: -len(s)]
+    return None
+
+
+def ngrams(text: str) -> set[str]:
+    """Words, word stems, word pairs and the opening words of one cleaned utterance (numbers as <n>)."""
+    toks = _NUMBER.sub("<n>", text).split()
+    feats = set(toks)
+    feats.update(s for t in toks if (s := _stem(t)) is not None)
+    padded = ["<s>", *toks, "</s>"]
+    feats.update(a + " " + b for a, b in zip(padded, padded[1:]))
+    if len(toks) >= 2:
+        feats.add("<s> " + toks[0] + " " + toks[1])
+    feats.add(f"<len {min(len(toks) // 6, 4)}>")
+    return feats
+
+
+def utterance_features(text: str, signals: set[str]) -> set[str]:
+    """Everything the model sees of one utterance: its n-grams and the rules' signals about it."""
+    return ngrams(text) | signals
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights per input feature (rows) and detected feature (columns), a bias and a threshold per feature."""
+
+    vocab: dict[str, int]
+    weights: np.ndarray  # (len(vocab), len(FEATURES))
+    bias: np.ndarray  # (len(FEATURES),)
+    thresholds: np.ndarray  # probability at or above which a feature is found
+    meta: dict
+
+    def scores(self, feats: list[set[str]]) -> np.ndarray:
+        """Probabilities, one row per utterance and one column per feature in FEATURES."""
+        out = np.empty((len(feats), len(FEATURES)))
+        v = self.vocab
+        for i, fs in enumerate(feats):
+            idx = [j for f in fs if (j := v.get(f)) is not None]
+            out[i] = self.weights[idx].sum(axis=0) + self.bias if idx else self.bias
+        return 1.0 / (1.0 + np.exp(-out))
+
+    def found(self, probs: np.ndarray) -> np.ndarray:
+        return probs >= self.thresholds
+
+    def reasons(self, fs: set[str], column: int, n: int = 2) -> list[str]:
+        """The words (not rule signals) that pushed hardest towards the feature in one utterance."""
+        scored = [(self.weights[j, column], f) for f in fs if (j := self.vocab.get(f)) is not None and f[:1] not in "<~" and ":" not in f]
+        return [f for w, f in sorted(scored, reverse=True)[:n] if w > 0]
+
+    def to_json(self) -> str:
+        words = sorted(self.vocab, key=self.vocab.get)
+        return json.dumps({
+            "features": list(FEATURES), "meta": self.meta,
+            "bias": [round(float(b), 5) for b in self.bias], "thresholds": [round(float(t), 4) for t in self.thresholds],
+            "weights": {w: [round(float(x), 4) for x in self.weights[self.vocab[w]]] for w in words},
+        }, indent=0, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        data = json.loads(text)
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"model features {data['features']} do not match {list(FEATURES)}")
+        words = list(data["weights"])
+        weights = np.array([data["weights"][w] for w in words], dtype=np.float64).reshape(len(words), len(FEATURES))
+        return cls({w: i for i, w in enumerate(words)}, weights, np.array(data["bias"]), np.array(data["thresholds"]), data["meta"])
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    """The model shipped with the package."""
+    return Model.from_json(resources.files("mockvoice").joinpath("models", MODEL_FILE).read_text(encoding="utf-8"))
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))

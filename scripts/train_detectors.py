@@ -1,0 +1,161 @@
+"""Train the learned detector check (mockvoice/learned.py) on tests/data/labelled/ and write mockvoice/models/detectors.json.
+
+    .venv/bin/python scripts/train_detectors.py [--l2 0.003] [--folds 6] [--dry-run]
+
+Every labelled utterance file is read one utterance at a time, every answer file one answer at a
+time (its lines in context), through the same cleaning, rules and features scoring uses. One
+logistic regression per feature is fitted with numpy (L2, Adam, full batch). Before the final fit,
+files are split into folds and each fold is predicted by a model trained on the others: those
+out-of-fold predictions set each feature's threshold and give the cross-validated F1 printed
+and stored in the model's metadata. tests/data/heldout/ is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from labelled import DATA, load_answers, load_utterances  # noqa: E402
+
+from mockvoice.detection import signals  # noqa: E402
+from mockvoice.learned import FEATURES, MODEL_FILE, Model, utterance_features  # noqa: E402
+from mockvoice.spoken import clean  # noqa: E402
+
+OUT = ROOT / "mockvoice" / "models" / MODEL_FILE
+MIN_COUNT = 2
+
+
+def data_files(folder: Path = DATA) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
+
+
+def data_hash(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, list[str]]:
+    """Model inputs, labels (n, 5) and the file each example came from."""
+    X: list[set[str]] = []
+    Y: list[list[bool]] = []
+    G: list[str] = []
+    for p in files:
+        if "answers" in p.name:
+            groups = [[ln for ln in a.lines] for a in load_answers(p)]
+        else:
+            groups = [[ln] for ln in load_utterances(p)]
+        for lines in groups:
+            texts = [clean(ln.text) for ln in lines]
+            for t, s, ln in zip(texts, signals(texts)[0], lines):
+                X.append(utterance_features(t, s))
+                Y.append([f in ln.labels for f in FEATURES])
+                G.append(p.name)
+    return X, np.array(Y, dtype=np.float32), G
+
+
+def matrix(X: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
+    M = np.zeros((len(X), len(vocab)), dtype=np.float32)
+    for i, fs in enumerate(X):
+        M[i, [j for f in fs if (j := vocab.get(f)) is not None]] = 1.0
+    return M
+
+
+def fit(A: np.ndarray, Y: np.ndarray, l2: float, iters: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression for all features at once: weights (V, 5) and bias (5,)."""
+    n = len(A)
+    W = np.zeros((A.shape[1], Y.shape[1]), dtype=np.float32)
+    b = np.zeros(Y.shape[1], dtype=np.float32)
+    mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
+    lr, b1, b2 = 0.05, 0.9, 0.999
+    for t in range(1, iters + 1):
+        P = 1.0 / (1.0 + np.exp(-(A @ W + b)))
+        G = P - Y
+        gW = A.T @ G / n + l2 * W
+        gb = G.mean(axis=0)
+        for g, m, v, p in ((gW, mW, vW, W), (gb, mb, vb, b)):
+            m *= b1; m += (1 - b1) * g
+            v *= b2; v += (1 - b2) * g * g
+            p -= lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + 1e-8)
+    return W, b
+
+
+def vocabulary(X: list[set[str]]) -> dict[str, int]:
+    counts = Counter(f for fs in X for f in fs)
+    return {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= MIN_COUNT))}
+
+
+def f1(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    tp = float((pred & gold).sum()); fp = float((pred & ~gold).sum()); fn = float((~pred & gold).sum())
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return p, r, 2 * p * r / max(p + r, 1e-9)
+
+
+def cross_validate(X, Y, G, l2: float, folds: int) -> np.ndarray:
+    """Out-of-fold probabilities (n, 5), files dealt round-robin into folds."""
+    names = sorted(set(G))
+    fold_of = {name: k % folds for k, name in enumerate(names)}
+    fold = np.array([fold_of[g] for g in G])
+    P = np.zeros(Y.shape, dtype=np.float32)
+    for k in range(folds):
+        tr, te = fold != k, fold == k
+        vocab = vocabulary([x for x, keep in zip(X, tr) if keep])
+        W, b = fit(matrix([x for x, keep in zip(X, tr) if keep], vocab), Y[tr], l2)
+        P[te] = 1.0 / (1.0 + np.exp(-(matrix([x for x, keep in zip(X, te) if keep], vocab) @ W + b)))
+    return P
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--l2", type=float, default=0.003)
+    ap.add_argument("--folds", type=int, default=6)
+    ap.add_argument("--dry-run", action="store_true", help="cross-validate and print, write nothing")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    files = data_files()
+    X, Y, G = examples(files)
+    gold = Y.astype(bool)
+    print(f"{len(X)} labelled utterances from {len(files)} files; positives: "
+          + ", ".join(f"{f} {int(Y[:, k].sum())}" for k, f in enumerate(FEATURES)))
+    P = cross_validate(X, Y, G, args.l2, args.folds)
+    thresholds, cv = [], {}
+    print(f"{args.folds}-fold cross-validation by file (l2 {args.l2}):")
+    print(f"  {'feature':20} {'thr':>5} {'precision':>9} {'recall':>7} {'F1':>6}   F1 at 0.5")
+    for k, f in enumerate(FEATURES):
+        grid = np.arange(0.25, 0.76, 0.05)
+        best = max(grid, key=lambda t: (f1(P[:, k] >= t, gold[:, k])[2], -abs(t - 0.5)))
+        p, r, score = f1(P[:, k] >= best, gold[:, k])
+        thresholds.append(float(best))
+        cv[f] = round(score, 3)
+        print(f"  {f:20} {best:5.2f} {p:9.3f} {r:7.3f} {score:6.3f}   {f1(P[:, k] >= 0.5, gold[:, k])[2]:.3f}")
+    vocab = vocabulary(X)
+    W, b = fit(matrix(X, vocab), Y, args.l2)
+    model = Model(vocab, W.astype(np.float64), b.astype(np.float64), np.array(thresholds), {
+        "trained_on": data_hash(files), "utterances": len(X), "files": [p.name for p in files],
+        "l2": args.l2, "folds": args.folds, "cv_f1": cv, "min_count": MIN_COUNT,
+    })
+    train_f1 = {f: round(f1(model.found(model.scores(X))[:, k], gold[:, k])[2], 3) for k, f in enumerate(FEATURES)}
+    print(f"vocabulary {len(vocab)}; training-set F1 {train_f1}; {time.perf_counter() - t0:.0f} s")
+    if not args.dry_run:
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        tmp = OUT.with_suffix(".tmp")
+        tmp.write_text(model.to_json(), encoding="utf-8")
+        os.replace(tmp, OUT)
+        print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
