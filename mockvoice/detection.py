@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .detectors import _CONTINUES, _MERGE, analyse
+from .detectors import analyse
 from .learned import FEATURES, Model, load_model, utterance_features
 from .questions import Analysis, Hit, clarifying_question
 
@@ -43,16 +43,6 @@ def signals(texts: list[str]) -> tuple[list[set[str]], dict[str, Analysis]]:
     return notes, rules
 
 
-def _fold(hits: list[Hit], texts: list[str]) -> list[Hit]:
-    """A hit that only continues the previous one ("... The cost is we lose ad hoc queries.") counts once."""
-    kept: list[Hit] = []
-    for h in hits:
-        if kept and h.index == kept[-1].index + 1 and _CONTINUES.match(texts[h.index]):
-            continue
-        kept.append(h)
-    return kept
-
-
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None) -> dict[str, Analysis]:
     """One Analysis per requested built-in feature for an answer's cleaned utterances."""
     wanted = [m for m in methods if m in FEATURES]
@@ -75,7 +65,5 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
                 hits.append(Hit(i, rule_cue.get(i) or ("learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned")))
             elif i in rule_cue:
                 misses.append(Hit(i, f"looked like a {_NAMES[m]} ('{rule_cue[i]}') but the wording says otherwise"))
-        if m != "clarifying_question" and m in _MERGE:
-            hits = _fold(hits, texts)
         out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))
     return out
