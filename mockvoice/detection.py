@@ -43,6 +43,10 @@ def signals(texts: list[str]) -> tuple[list[set[str]], dict[str, Analysis]]:
     return notes, rules
 
 
+def _learned_cue(words: list[str]) -> str:
+    return "learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned from the whole sentence"
+
+
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None) -> dict[str, Analysis]:
     """One Analysis per requested built-in feature for an answer's cleaned utterances."""
     wanted = [m for m in methods if m in FEATURES]
@@ -61,8 +65,7 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
         misses: list[Hit] = [h for h in rules[m].near_misses if not found[h.index, col]]
         for i in range(len(texts)):
             if found[i, col]:
-                words = model.reasons(feats[i], col)
-                hits.append(Hit(i, rule_cue.get(i) or ("learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned")))
+                hits.append(Hit(i, rule_cue.get(i) or _learned_cue(model.reasons(feats[i], col))))
             elif i in rule_cue:
                 misses.append(Hit(i, f"looked like a {_NAMES[m]} ('{rule_cue[i]}') but the wording says otherwise"))
         out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))

@@ -65,12 +65,25 @@ class Model:
 
     def scores(self, feats: list[set[str]]) -> np.ndarray:
         """Probabilities, one row per utterance and one column per feature in FEATURES."""
-        out = np.empty((len(feats), len(FEATURES)))
-        v = self.vocab
-        for i, fs in enumerate(feats):
-            idx = [j for f in fs if (j := v.get(f)) is not None]
-            out[i] = self.weights[idx].sum(axis=0) + self.bias if idx else self.bias
+        v, zero = self.vocab, len(self.weights)  # row `zero` of the padded weights is all zeros
+        idx: list[int] = []
+        starts: list[int] = []
+        for fs in feats:
+            starts.append(len(idx))
+            idx.extend([j for f in fs if (j := v.get(f)) is not None])
+            idx.append(zero)  # keeps every utterance's slice non-empty for reduceat
+        if not feats:
+            return np.empty((0, len(FEATURES)))
+        out = np.add.reduceat(self._padded[idx], starts, axis=0) + self.bias
         return 1.0 / (1.0 + np.exp(-out))
+
+    @property
+    def _padded(self) -> np.ndarray:
+        padded = self.__dict__.get("_padded_weights")
+        if padded is None:
+            padded = np.vstack([self.weights, np.zeros((1, self.weights.shape[1]))])
+            object.__setattr__(self, "_padded_weights", padded)
+        return padded
 
     def found(self, probs: np.ndarray) -> np.ndarray:
         return probs >= self.thresholds
