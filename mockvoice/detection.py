@@ -67,6 +67,8 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
             if found[i, col]:
                 hits.append(Hit(i, rule_cue.get(i) or _learned_cue(model.reasons(feats[i], col))))
             elif i in rule_cue:
-                misses.append(Hit(i, f"looked like a {_NAMES[m]} ('{rule_cue[i]}') but the wording says otherwise"))
+                other = [_NAMES[f] for k, f in enumerate(FEATURES) if k != col and found[i, k]]
+                why = f"reads as a {other[0]} instead" if other else "the rest of the sentence does not bear it out"
+                misses.append(Hit(i, f"'{rule_cue[i]}' looked like a {_NAMES[m]}, but {why}"))
         out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))
     return out
