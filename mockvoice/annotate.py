@@ -23,6 +23,7 @@ __all__ = [
     "feature_colours",
     "annotate_turn",
     "annotate_session",
+    "verdicts",
     "word_marks",
     "pace_series",
 ]
@@ -69,6 +70,7 @@ class TurnNotes:
     probe_reason: str | None
     feedback: tuple[str, ...]
     overall: float | None
+    verdicts: tuple[tuple[str, int, int, bool], ...] = ()  # (feature name, count, target min, met) per feature
 
 
 def feature_colours(card: Scorecard | None) -> dict[str, str]:
@@ -106,8 +108,17 @@ def annotate_turn(turn: Turn, long_pause_s: float | None = None) -> list[Annotat
     return out
 
 
-def annotate_session(session: Session, long_pause_s: float | None = None) -> list[TurnNotes]:
-    """Every turn of a session with its annotations, prompt, probe and feedback."""
+def verdicts(card: Scorecard | None) -> tuple[tuple[str, int, int, bool], ...]:
+    """(feature name, count, target minimum, met) for each feature of a scorecard."""
+    return tuple((f.name, f.count, f.target_min, f.met) for f in card.features.values()) if card else ()
+
+
+def annotate_session(session: Session, long_pause_s: float | None = None, turn_scores: bool = True) -> list[TurnNotes]:
+    """Every turn of a session with its annotations, prompt, probe and feedback.
+
+    `turn_scores=False` (answers that carry only their share of a whole-interview card) leaves out
+    each turn's score and verdicts: those belong to the whole interview.
+    """
     notes = []
     for t in session.turns:
         card = t.scorecard
@@ -121,7 +132,8 @@ def annotate_session(session: Session, long_pause_s: float | None = None) -> lis
                 probe=t.probe.text if t.probe else None,
                 probe_reason=(t.probe.reason or t.probe.feature) if t.probe else None,
                 feedback=card.feedback if card else (),
-                overall=card.overall if card else None,
+                overall=card.overall if card and turn_scores else None,
+                verdicts=verdicts(card) if turn_scores else (),
             )
         )
     return notes

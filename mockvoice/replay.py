@@ -24,6 +24,7 @@ from .annotate import TurnNotes, annotate_session, word_marks
 from .audio import SAMPLE_RATE, load_audio
 from .catalog import turn_audio_path
 from .errors import DeviceError, InputFileError, SessionError
+from .scorecard import Scorecard
 from .session import Session, Turn
 
 __all__ = ["SEEK_S", "ReplayTurn", "Replay", "DevicePlayer", "KeyReader", "output_available", "replay_turns", "run_replay"]
@@ -50,13 +51,18 @@ class ReplayTurn:
         return self.turn.transcript.duration or 0.0
 
 
-def replay_turns(folder: Path, session: Session, turn: int | None = None, load: bool = True) -> list[ReplayTurn]:
-    """The turns to replay (all, or only `turn`), with their annotations and, if `load`, their audio."""
+def replay_turns(folder: Path, session: Session, turn: int | None = None, load: bool = True,
+                 turn_scores: bool = True) -> list[ReplayTurn]:
+    """The turns to replay (all, or only `turn`), with their annotations and, if `load`, their audio.
+
+    `session` may be a score view's (scoreview.choose); `turn_scores=False` for one whose answers
+    carry only their share of a whole-interview card.
+    """
     if not session.turns:
         raise SessionError(f"{folder}: the session has no answers to replay")
     if turn is not None and not 1 <= turn <= len(session.turns):
         raise SessionError(f"{folder}: the session has {len(session.turns)} turn(s); pick --turn 1 to {len(session.turns)}")
-    notes = annotate_session(session)
+    notes = annotate_session(session, turn_scores=turn_scores)
     out = []
     for pos, (t, n) in enumerate(zip(session.turns, notes), start=1):
         if turn is not None and pos != turn:
@@ -192,6 +198,7 @@ class Replay:
     turns: list[ReplayTurn]
     player: object
     wrap_up: str | None = None
+    whole: Scorecard | None = None  # the whole-interview card, shown after the last answer
     current: int = 0
     hold_until: float | None = None
     done: bool = False
@@ -265,7 +272,7 @@ def _alsa_muted():
 
 
 def run_replay(turns: list[ReplayTurn], console, start: float = 0.0, device: int | str | None = None,
-               wrap_up: str | None = None, frame=None, key_stream=None) -> None:
+               wrap_up: str | None = None, frame=None, key_stream=None, whole: Scorecard | None = None) -> None:
     """Play `turns` on the output device with a live, annotated view until the end or `q`."""
     from rich.live import Live
 
@@ -277,7 +284,7 @@ def run_replay(turns: list[ReplayTurn], console, start: float = 0.0, device: int
         raise SessionError("no audio to replay in these turns; use --no-audio to read the annotated transcript")
     with _alsa_muted():
         player = DevicePlayer(device)
-        state = Replay(playable, player, wrap_up)
+        state = Replay(playable, player, wrap_up, whole)
         try:
             state.start(0, min(start, max(playable[0].duration - 0.1, 0.0)))
             with KeyReader(key_stream) as keys, Live(frame(state), console=console, refresh_per_second=12, transient=False) as live:

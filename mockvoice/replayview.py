@@ -6,12 +6,13 @@ from rich.console import Group
 from rich.rule import Rule
 from rich.text import Text
 
-from .annotate import Annotation, feature_colours
+from .annotate import Annotation, feature_colours, verdicts
 from .delivery import is_filler
 from .replay import Replay, ReplayTurn
+from .scorecard import Scorecard
 from .utterances import split_utterances
 
-__all__ = ["clock", "live_frame", "annotated_lines"]
+__all__ = ["clock", "live_frame", "annotated_lines", "verdict_line"]
 
 KIND = {"question": "Question", "probe": "Probe", "wrap_up": "Wrap-up"}
 HELP = "space pause/resume · ←/→ 5 s · n/p next/previous mark · q quit"
@@ -84,12 +85,32 @@ def _transcript(rt: ReplayTurn, pos: float) -> Text:
     return out
 
 
-def _after_turn(rt: ReplayTurn, last: bool, wrap_up: str | None) -> list[Text]:
+def verdict_line(verdicts) -> Text:
+    """`✓ Clarifying questions 3/3 · ✗ Trade-offs 1/2 ...`: each feature's count against its target."""
+    line = Text("  ", no_wrap=True, overflow="ellipsis")
+    for k, (name, count, target, met) in enumerate(verdicts):
+        if k:
+            line.append(" · ", style="dim")
+        line.append(f"{'✓' if met else '✗'} {name} {count}/{target}", style="green" if met else "red")
+    return line
+
+
+def _whole_lines(whole: Scorecard) -> list[Text]:
+    lines = [Text(f"Whole interview · score {whole.overall:.0f}/100 (scored as one answer)", style="bold"),
+             verdict_line(verdicts(whole))]
+    return lines + [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in whole.feedback[:3]]
+
+
+def _after_turn(rt: ReplayTurn, last: bool, wrap_up: str | None, whole: Scorecard | None = None) -> list[Text]:
     n = rt.notes
     lines = [Text(f"End of answer {n.index}" + (f" · score {n.overall:.0f}/100" if n.overall is not None else ""), style="bold")]
+    if n.verdicts:
+        lines.append(verdict_line(n.verdicts))
     lines += [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in n.feedback[:3]]
     if n.probe:
         lines.append(Text.assemble(("Interviewer probed: ", "bold"), n.probe, (f"  ({n.probe_reason})" if n.probe_reason else "", "dim")))
+    if last and whole is not None:
+        lines += _whole_lines(whole)
     if last and wrap_up:
         lines.append(Text.assemble(("Wrap-up: ", "bold"), wrap_up))
     return lines
@@ -109,7 +130,7 @@ def live_frame(state: Replay) -> Group:
         _timeline(rt, pos),
     ]
     if ended:  # between turns the probe and feedback come first, so they are never cropped
-        parts += _after_turn(rt, state.current + 1 == len(state.turns), state.wrap_up)
+        parts += _after_turn(rt, state.current + 1 == len(state.turns), state.wrap_up, state.whole)
     parts += [Text(""), _transcript(rt, pos), Text(""), Text("Marked so far:", style="bold")]
     passed = [a for a in n.annotations if a.start is not None and a.start <= pos + 0.05]
     parts += [_mark_line(a) for a in passed[-6:]] or [Text("  (nothing yet)", style="dim")]
@@ -117,8 +138,11 @@ def live_frame(state: Replay) -> Group:
     return Group(*parts)
 
 
-def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: float = 0.0):
-    """The printed replay: each answer's sentences with timestamps, its marks, feedback and the probe after it."""
+def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: float = 0.0, whole: Scorecard | None = None):
+    """The printed replay: each answer's sentences with timestamps, its marks, feedback and the probe after it.
+
+    `whole` (a whole-interview card whose answers carry only their share of it) is shown after the last answer.
+    """
     for k, rt in enumerate(turns):
         n = rt.notes
         yield Rule(f"Turn {n.index}", align="left")
@@ -145,4 +169,4 @@ def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: 
                 events.append((a.start, 2, _mark_line(a)))
         for _, _, line in sorted(events, key=lambda e: (e[0], e[1])):
             yield line
-        yield from _after_turn(rt, k + 1 == len(turns), wrap_up)
+        yield from _after_turn(rt, k + 1 == len(turns), wrap_up, whole)

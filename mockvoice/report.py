@@ -20,6 +20,7 @@ from .catalog import session_length, turn_audio_path, wav_seconds
 from .delivery import is_filler
 from .errors import AudioError, InputFileError
 from .scorecard import Scorecard
+from .scoreview import LATEST, ScoreView, choose, when
 from .session import Session, Turn
 
 __all__ = ["build_report", "audio_data_uri"]
@@ -79,7 +80,7 @@ table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}td,th{padd
 .ok{color:#1e8449}.miss{color:#b03a2e}.ev{cursor:pointer;color:#1f5f99;text-decoration:underline dotted}.probe{background:#fff7e6;border-left:4px solid #e67e22;
 padding:6px 10px;border-radius:4px}.feedback li{margin:2px 0}.legend span{margin-right:10px;font-size:12px;white-space:nowrap}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;background:var(--c);margin-right:4px}svg text{font-size:9px;fill:#66707c}
-.progress td.up{color:#1e8449}.progress td.down{color:#b03a2e}
+.progress td.up{color:#1e8449}.progress td.down{color:#b03a2e}.versions tr.shown td{font-weight:700}
 """
 
 JS = """
@@ -174,15 +175,17 @@ def _word(w, clickable: bool) -> str:
     return f'<span{cls}{t} data-s="{w.start:.2f}" data-e="{w.end:.2f}">{_e(w.text.strip())}</span>'
 
 
-def _card_table(card: Scorecard, colours: dict[str, str], audio_id: str | None) -> str:
+def _card_table(card: Scorecard, colours: dict[str, str], audio_id: str | None, verdicts: bool = True) -> str:
+    """Each feature's count, score bar and evidence; `verdicts=False` (an answer's share of a whole card): counts only."""
     rows = []
     for fid, f in card.features.items():
+        if not verdicts:
+            evs = "".join(f'<div>{_ev_time(ev, audio_id)}“{_e(ev.text)}”</div>' for ev in f.evidence)
+            rows.append(f'<tr><td><span class="lab" style="--c:{colours[fid]}">{_e(f.name)}</span></td>'
+                        f"<td>{f.count}</td><td></td><td>{evs}</td></tr>")
+            continue
         target = f"{f.target_min}" if f.target_max in (None, f.target_min) else f"{f.target_min}–{f.target_max}"
-        evs = []
-        for ev in f.evidence:
-            when = (f'<span class="ev" data-t="{ev.start:.2f}">{_e(_t(ev.start))}</span> '
-                    if ev.start is not None and audio_id else "")
-            evs.append(f"<div>{when}“{_e(ev.text)}”</div>")
+        evs = [f"<div>{_ev_time(ev, audio_id)}“{_e(ev.text)}”</div>" for ev in f.evidence]
         if not f.met:
             evs.append(f'<div class="miss">→ {_e(f.feedback)}</div>')
         rows.append(
@@ -192,7 +195,12 @@ def _card_table(card: Scorecard, colours: dict[str, str], audio_id: str | None) 
             f'<td>{"".join(evs)}</td></tr>'
         )
     wrap = f' data-audio="{audio_id}"' if audio_id else ""
-    return f'<table class="card"{wrap}><tr><th>feature</th><th>count</th><th></th><th>evidence</th></tr>{"".join(rows)}</table>'
+    head = "count" if verdicts else "in this answer"
+    return f'<table class="card"{wrap}><tr><th>feature</th><th>{head}</th><th></th><th>evidence</th></tr>{"".join(rows)}</table>'
+
+
+def _ev_time(ev, audio_id: str | None) -> str:
+    return f'<span class="ev" data-t="{ev.start:.2f}">{_e(_t(ev.start))}</span> ' if ev.start is not None and audio_id else ""
 
 
 def _pace_svg(turn: Turn, wpm_band: tuple[float, float] = (130, 160)) -> str:
@@ -216,7 +224,7 @@ def _pace_svg(turn: Turn, wpm_band: tuple[float, float] = (130, 160)) -> str:
             f'<text x="{w / 2 - 60:.0f}" y="9">words per minute (green: {wpm_band[0]:.0f}-{wpm_band[1]:.0f})</text></svg>')
 
 
-def _turn_html(si: int, folder: Path, turn: Turn) -> str:
+def _turn_html(si: int, folder: Path, turn: Turn, sliced: bool = False) -> str:
     audio_id = f"a{si}-{turn.index}"
     audio_path = turn_audio_path(folder, turn.audio)
     uri = audio_data_uri(audio_path)
@@ -227,7 +235,7 @@ def _turn_html(si: int, folder: Path, turn: Turn) -> str:
     pauses = [a for a in anns if a.kind == "pause"]
     kind = {"question": "Question", "probe": "Probe", "wrap_up": "Wrap-up"}.get(turn.prompt_kind, turn.prompt_kind)
     parts = [f'<div class="turn" id="turn-{si}-{turn.index}"><h3>Turn {turn.index}'
-             + (f' <span class="badge">{card.overall:.0f}</span>' if card else "") + "</h3>",
+             + (f' <span class="badge">{card.overall:.0f}</span>' if card and not sliced else "") + "</h3>",
              f'<p class="prompt"><span class="kind">{_e(kind)}</span>{_e(turn.prompt)}</p>']
     said = audio_data_uri(turn_audio_path(folder, turn.prompt_audio))
     if said:  # what the interviewer said, as it was spoken
@@ -242,7 +250,7 @@ def _turn_html(si: int, folder: Path, turn: Turn) -> str:
     wrap = f' data-audio="{audio_id}"' if audio_id else ""
     parts.append(f'<p class="transcript"{wrap}>{_transcript(turn, labels, colours, pauses)}</p>')
     if card:
-        parts.append(_card_table(card, colours, audio_id or None))
+        parts.append(_card_table(card, colours, audio_id or None, verdicts=not sliced))
         d = card.delivery
         if d.wpm is not None:
             parts.append(f'<p class="muted">pace {d.wpm:.0f} wpm · fillers {d.fillers} ({d.fillers_per_min or 0:.1f}/min) · '
@@ -259,7 +267,8 @@ def _turn_html(si: int, folder: Path, turn: Turn) -> str:
     return "".join(parts)
 
 
-def _overall_table(session: Session) -> str:
+def _overall_table(session: Session, whole: Scorecard | None = None) -> str:
+    """Counts per turn and in total; with `whole` (a whole-interview card) its counts, verdicts and feedback."""
     cards = [t.scorecard for t in session.turns if t.scorecard]
     if not cards:
         return ""
@@ -268,22 +277,45 @@ def _overall_table(session: Session) -> str:
     rows = []
     for fid, f in cards[0].features.items():
         counts = [c.features[fid].count if fid in c.features else 0 for c in cards]
-        met = sum(counts) >= f.target_min
+        total, met = sum(counts), sum(counts) >= f.target_min
+        if whole is not None and fid in whole.features:
+            total, met = whole.features[fid].count, whole.features[fid].met
         cells = "".join(f"<td>{n}</td>" for n in counts)
         rows.append(f'<tr><td><span class="lab" style="--c:{colours[fid]}">{_e(f.name)}</span></td>{cells}'
-                    f'<td class="{"ok" if met else "miss"}">{sum(counts)}/{f.target_min}</td></tr>')
-    return f'<table class="overall"><tr><th>whole interview</th>{head}<th>total</th></tr>{"".join(rows)}</table>'
+                    f'<td class="{"ok" if met else "miss"}">{total}/{f.target_min}</td></tr>')
+    table = f'<table class="overall"><tr><th>whole interview</th>{head}<th>total</th></tr>{"".join(rows)}</table>'
+    if whole is not None and whole.feedback:
+        table += ('<p class="kind">What to work on (whole interview)</p><ul class="feedback">'
+                  + "".join(f"<li>{_e(x)}</li>" for x in whole.feedback) + "</ul>")
+    return table
 
 
-def _session_html(si: int, folder: Path, s: Session) -> str:
+def _versions_html(view: ScoreView) -> str:
+    """Which scores the section shows (rubric, hash, date) and, when there are others, the list of them."""
+    v = view.shown
+    what = "original scores" if v.path is None else f"re-score {v.key}"
+    line = (f'<p class="muted scores" data-version="{_e(v.key)}">Scores shown: {_e(what)} · {_e(v.describe())}'
+            f'{" (newest)" if v.key == view.latest.key else ""}</p>')
+    if len(view.versions) < 2:
+        return line
+    rows = "".join(f'<tr class="{"shown" if x.key == v.key else ""}"><td>{_e(x.key)}</td><td>{_e(x.rubric)}</td>'
+                   f"<td>{_e(x.rubric_hash or '?')}</td><td>{_e(x.transcript or 'recorded')}</td><td>{_e(when(x.created_at))}</td>"
+                   f"<td>{'–' if x.overall is None else f'{x.overall:.0f}'}</td></tr>" for x in view.versions)
+    return (line + f'<details class="versions"><summary>{len(view.versions)} score versions '
+            f'(<code>--version KEY</code> picks one)</summary><table><tr><th>key</th><th>rubric</th><th>hash</th>'
+            f"<th>transcript</th><th>created</th><th>overall</th></tr>{rows}</table></details>")
+
+
+def _session_html(si: int, folder: Path, view: ScoreView) -> str:
+    s = view.session
     overall = s.overall
     length = session_length(folder, s)
     parts = [f'<section class="session" id="session-{si}"><h2>{_e(s.created_at[:16].replace("T", " "))} '
              + (f'<span class="badge">{overall:.0f}/100</span>' if overall is not None else "") + "</h2>",
              f'<p class="muted">{_e(s.id)} · {_e(s.source)} · {_e(s.status)} · rubric {_e(s.rubric)} · '
              f"{len(s.turns)} turn(s){f' · {_t(length)}' if length else ''}</p>",
-             _overall_table(s)]
-    parts += [_turn_html(si, folder, t) for t in s.turns]
+             _versions_html(view), _overall_table(s, s.scorecard if view.sliced else None)]
+    parts += [_turn_html(si, folder, t, view.sliced) for t in s.turns]
     if s.wrap_up:
         parts.append(f'<p class="probe"><span class="kind">Wrap-up</span>{_e(s.wrap_up)}</p>')
     parts.append("</section>")
@@ -313,9 +345,13 @@ def _progress(sessions: list[tuple[Path, Session]]) -> str:
     return f'<h2>Progress</h2><table class="progress"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
 
 
-def build_report(sessions: list[tuple[Path, Session]]) -> str:
-    """One self-contained HTML page for the sessions (side by side, oldest first when several)."""
-    sessions = sorted(sessions, key=lambda fs: fs[1].created_at)
+def build_report(sessions: list[tuple[Path, Session]], version: str = LATEST) -> str:
+    """One self-contained HTML page for the sessions (side by side, oldest first when several).
+
+    Each session shows score version `version` (scoreview.choose: `latest`, `original` or a key).
+    """
+    views = [choose(f, s, version) for f, s in sorted(sessions, key=lambda fs: fs[1].created_at)]
+    sessions = [(f, v.session) for (f, _), v in zip(sorted(sessions, key=lambda fs: fs[1].created_at), views)]
     nonce = secrets.token_urlsafe(12)
     questions = list(dict.fromkeys(s.question for _, s in sessions))
     colours: dict[str, tuple[str, str]] = {}
@@ -330,7 +366,7 @@ def build_report(sessions: list[tuple[Path, Session]]) -> str:
     csp = (f"default-src 'none'; media-src data:; img-src data:; style-src 'unsafe-inline'; "
            f"script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'")
     title = "mockvoice report" + (f" · {len(sessions)} sessions" if len(sessions) > 1 else "")
-    body = "".join(_session_html(i, f, s) for i, (f, s) in enumerate(sessions))
+    body = "".join(_session_html(i, f, v) for i, ((f, _), v) in enumerate(zip(sessions, views)))
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'

@@ -10,7 +10,10 @@ import typer
 from ..catalog import open_session
 from ..replay import output_available, replay_turns, run_replay
 from ..replayview import annotated_lines
+from ..scoreview import LATEST, ScoreView, choose, when
 from .app import app, console, err_console
+
+VERSION_HELP = "Which scores to show: `latest` (the newest re-score, the default), `original`, or a key from --versions."
 
 
 def _device(value: str | None) -> int | str | None:
@@ -25,22 +28,51 @@ def replay(
     no_audio: bool = typer.Option(False, "--no-audio", help="Print the annotated transcript with timestamps instead of playing."),
     output_device: str = typer.Option(None, "--output-device", help="Output device index or name (see `mockvoice devices`)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
+    version: str = typer.Option(LATEST, "--version", help=VERSION_HELP),
+    versions: bool = typer.Option(False, "--versions", help="List the session's score versions (original and re-scores) and stop."),
 ) -> None:
     """Replay a session: audio with a synced transcript, rubric hits, pauses and fillers marked, probes between turns."""
-    folder, loaded = open_session(session, recordings)
+    folder, stored = open_session(session, recordings)
+    view = choose(folder, stored, version)
+    if versions:
+        print_versions(view)
+        return
+    loaded = view.session
+    header = f"{loaded.question}  ·  {loaded.id}"
+    scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
+    for note in view.notes:
+        err_console.print(f"[yellow]note[/] {note}", highlight=False, soft_wrap=True)
+    whole = loaded.scorecard if view.sliced else None
     device = _device(output_device)
     interactive = not no_audio and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive and not output_available(device):
         err_console.print("No audio output device; printing the annotated transcript instead "
                           "(pick one with --output-device, or pass --no-audio).", highlight=False, soft_wrap=True)
         interactive = False
-    turns = replay_turns(folder, loaded, turn, load=interactive)
+    turns = replay_turns(folder, loaded, turn, load=interactive, turn_scores=not view.sliced)
     if interactive and any(t.samples is not None for t in turns):
-        run_replay(turns, console, start=start, device=device, wrap_up=loaded.wrap_up if turn is None else None)
+        console.print(scores, style="dim", highlight=False, soft_wrap=True)
+        run_replay(turns, console, start=start, device=device, wrap_up=loaded.wrap_up if turn is None else None,
+                   whole=whole if turn is None else None)
         return
     if interactive:
         err_console.print("These answers have no audio (typed or imported text); printing the annotated transcript.",
                           highlight=False, soft_wrap=True)
-    console.print(f"{loaded.question}  ·  {loaded.id}", style="bold", highlight=False, soft_wrap=True)
-    for line in annotated_lines(turns, wrap_up=loaded.wrap_up if turn is None else None, start=start):
+    console.print(header, style="bold", highlight=False, soft_wrap=True)
+    console.print(scores, style="dim", highlight=False, soft_wrap=True)
+    for line in annotated_lines(turns, wrap_up=loaded.wrap_up if turn is None else None, start=start,
+                                whole=whole if turn is None else None):
         console.print(line, highlight=False, soft_wrap=True)
+
+
+def print_versions(view: ScoreView) -> None:
+    """The session's score versions as a table, the one shown by default marked."""
+    s = view.session
+    console.print(f"{s.question}  ·  {s.id}", style="bold", highlight=False, soft_wrap=True)
+    width = max(len(v.key) for v in view.versions)
+    for v in view.versions:
+        score = "  -" if v.overall is None else f"{v.overall:3.0f}"
+        mark = "  ← shown" if v.key == view.shown.key else ""
+        console.print(f"  {v.key:<{width}}  {score}/100  {v.describe()}{mark}", highlight=False, soft_wrap=True)
+    console.print("Replay and report show the newest by default; pick another with --version KEY (or `original`).",
+                  style="dim", highlight=False, soft_wrap=True)

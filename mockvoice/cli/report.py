@@ -9,6 +9,7 @@ import typer
 from ..catalog import open_session
 from ..errors import InputFileError
 from ..report import build_report
+from ..scoreview import LATEST
 from ..session import write_json_atomic
 from .app import app, console
 
@@ -18,6 +19,8 @@ def report(
     sessions: list[str] = typer.Argument(..., help="Session ids, folders, or `last`; several of one question show progress."),
     output: Path = typer.Option(None, "--output", "-o", help="The HTML file to write (default: report-<id>.html here)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
+    version: str = typer.Option(LATEST, "--version", help="Which scores to show: `latest` (the newest re-score, the default), "
+                                "`original`, or a key from `mockvoice replay SESSION --versions`."),
 ) -> None:
     """Write an offline HTML report: scorecards, transcript with evidence, timeline, pace, click-to-play audio."""
     loaded = [open_session(ref, recordings) for ref in sessions]
@@ -26,7 +29,7 @@ def report(
         output = Path(f"report-{first}.html" if len(loaded) == 1 else f"report-{first}-and-{len(loaded) - 1}-more.html")
     if output.is_dir():
         raise InputFileError(f"{output}: is a folder; give a file name ending in .html")
-    page = build_report(loaded)
+    page = build_report(loaded, version)
     try:
         write_json_atomic(output, page)
         output.chmod(0o644)  # meant to be shared; mkstemp creates it private
