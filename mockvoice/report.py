@@ -350,8 +350,9 @@ def build_report(sessions: list[tuple[Path, Session]], version: str = LATEST) ->
 
     Each session shows score version `version` (scoreview.choose: `latest`, `original` or a key).
     """
-    views = [choose(f, s, version) for f, s in sorted(sessions, key=lambda fs: fs[1].created_at)]
-    sessions = [(f, v.session) for (f, _), v in zip(sorted(sessions, key=lambda fs: fs[1].created_at), views)]
+    folders = sorted(sessions, key=lambda fs: fs[1].created_at)
+    views = [choose(f, s, version) for f, s in folders]
+    sessions = [(f, v.session) for (f, _), v in zip(folders, views)]
     nonce = secrets.token_urlsafe(12)
     questions = list(dict.fromkeys(s.question for _, s in sessions))
     colours: dict[str, tuple[str, str]] = {}

@@ -10,7 +10,7 @@ import typer
 from ..catalog import open_session
 from ..replay import output_available, replay_turns, run_replay
 from ..replayview import annotated_lines
-from ..scoreview import LATEST, ScoreView, choose, when
+from ..scoreview import LATEST, ScoreView, choose
 from .app import app, console, err_console
 
 VERSION_HELP = "Which scores to show: `latest` (the newest re-score, the default), `original`, or a key from --versions."
@@ -66,7 +66,7 @@ def replay(
 
 
 def print_versions(view: ScoreView) -> None:
-    """The session's score versions as a table, the one shown by default marked."""
+    """One line per score version of the session (key, overall, rubric, hash, date), the one shown marked."""
     s = view.session
     console.print(f"{s.question}  ·  {s.id}", style="bold", highlight=False, soft_wrap=True)
     width = max(len(v.key) for v in view.versions)
