@@ -21,7 +21,9 @@ from mockvoice.versions import (
     transcript_version_json,
 )
 
+from replay.browser import open_page
 from replay.test_score_versions import changed_rubric
+from support import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -32,19 +34,27 @@ def _copy(session_dir: Path, tmp_path: Path, name: str) -> Path:
     return dst
 
 
-def test_a_whole_interview_rescore_is_split_onto_its_answers(session_dir, tmp_path, cli):
-    """A practice-style session (answers scored together as one card) re-scored: each answer shows its share."""
-    folder = _copy(session_dir, tmp_path, "practice")
+@pytest.fixture(scope="module")
+def practice_rescored(session_dir, tmp_path_factory) -> Path:
+    """A practice-style session (answers scored together as one card) re-scored by `mockvoice rescore` with a changed rubric."""
+    tmp = tmp_path_factory.mktemp("practice")
+    folder = _copy(session_dir, tmp, "practice")
     s = load_session(folder)
     chunks, off = [], 0.0
     for t in s.turns:  # what `practice` stores as the whole-interview card
         chunks.append((off, t.transcript))
         off += t.transcript.duration
     save_session(folder, s.model_copy(update={"scorecard": score_transcript(merge_chunks(chunks, off), "system-design")}))
-    res = cli("rescore", folder, "--rubric", changed_rubric(tmp_path / "v2.yaml", "Weighing options", 1, 2), "--workers", "1")
+    res = run_cli("rescore", folder, "--rubric", changed_rubric(tmp / "v2.yaml", "Weighing options", 1, 2), "--workers", "1")
     assert res.code == 0 and "re-scored 1" in res.out, (res.out, res.err)
+    return folder
 
-    view = choose(folder, load_session(folder))
+
+def test_a_whole_interview_rescore_is_split_onto_its_answers(practice_rescored, tmp_path, cli):
+    """Each answer shows its share of the re-scored whole-interview card; the verdicts are the whole card's."""
+    folder = practice_rescored
+    s = load_session(folder)
+    view = choose(folder, s)
     whole = view.session.scorecard
     assert view.sliced and view.shown.path is not None and whole.features["trade_off"].name == "Weighing options"
     first = s.turns[0].transcript.duration
@@ -129,3 +139,21 @@ def test_the_words_and_times_shown_are_the_scored_transcripts(session_dir, tmp_p
     res = cli("report", folder, "-o", out, "--version", "original")
     assert f'data-s="{w.start:.2f}" data-e="{w.end:.2f}"' not in out.read_text()
     assert len(list((folder / SCORES_DIR).glob("*.json"))) == 1
+
+
+@pytest.mark.browser
+def test_clicking_a_split_evidence_plays_its_own_answer_at_its_time(practice_rescored, browser, tmp_path, artifacts, cli):
+    """In Chromium: the page loads offline without errors, and a turn-2 highlight seeks turn 2's audio to its time."""
+    out = tmp_path / "r.html"
+    assert cli("report", practice_rescored, "-o", out).code == 0
+    errors, urls = open_page(browser, out)
+    assert errors == [] and all(u == out.as_uri() or u.startswith("data:") for u in urls), (errors, urls)
+    view = choose(practice_rescored, load_session(practice_rescored))
+    ev = next(e for f in view.session.turns[1].scorecard.features.values() for e in f.evidence if e.start > 0.5)
+    assert browser.execute_script("return document.getElementById('a0-2').currentTime") < ev.start - 0.4
+    browser.find_element("css selector", f'#turn-0-2 mark.hit[data-t="{ev.start:.2f}"]').click()
+    now = browser.execute_script("return document.getElementById('a0-2').currentTime")
+    assert ev.start - 0.01 <= now < ev.start + 0.5
+    assert view.shown.key in browser.find_element("css selector", "p.scores").text
+    browser.execute_script("document.querySelectorAll('audio').forEach(a => a.pause())")
+    browser.save_screenshot(str(artifacts / "report-rescored-version.png"))
