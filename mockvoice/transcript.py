@@ -49,7 +49,7 @@ class Transcript(BaseModel):
 
     @property
     def timed(self) -> bool:
-        return any(w.start is not None for w in self.words)
+        return any(w.start is not None for s in self.segments for w in s.words)  # stops at the first word
 
     @property
     def is_empty(self) -> bool:
@@ -99,9 +99,12 @@ class Joined:
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
         words: list[WordAt] = []
+        add, new, rnd = words.append, tuple.__new__, round  # WordAt(...) without its Python-level __new__
         for off, t in chunks:
             for s in t.segments:
                 texts.append(s.text)
-                words.extend(WordAt(w.text, None if w.start is None else round(w.start + off, 3),
-                                    None if w.end is None else round(w.end + off, 3), w.probability) for w in s.words)
+                for w in s.words:
+                    start, end = w.start, w.end
+                    add(new(WordAt, (w.text, None if start is None else rnd(start + off, 3),
+                                     None if end is None else rnd(end + off, 3), w.probability)))
         return cls(" ".join(texts), tuple(words), round(duration, 3))
