@@ -54,3 +54,18 @@ def test_joined_words_are_shifted_and_rounded_like_before():
     assert [tuple(w) for w in j.words[3:]] == [("four", round(0.1234567 + 1.0000001, 3), None, None),
                                                ("five", None, round(0.9876543 + 1.0000001, 3), None)]
     assert type(j.words[0]).__name__ == "WordAt" and j.words[0].text == "one" and j.duration == 2.0
+
+
+def test_scorecard_hash_follows_each_rubric_object():
+    """The content hash is remembered per rubric object; a changed rubric (a new object) gets its own."""
+    from mockvoice.rubric import load_rubric
+    from mockvoice.scoring import score_transcript
+
+    rb = load_rubric("system-design")
+    feats = list(rb.features)
+    feats[0] = feats[0].model_copy(update={"weight": feats[0].weight + 1})
+    other = rb.model_copy(update={"features": tuple(feats)})
+    tr = Transcript.from_text("How many users do we expect? We cache reads in Redis because it is fast but costs memory.")
+    for r in (rb, other, rb, other):
+        assert score_transcript(tr, r).rubric_hash == r.content_hash
+    assert rb.content_hash != other.content_hash
