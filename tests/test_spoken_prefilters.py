@@ -17,6 +17,10 @@ _STOP = re.compile(r"(?<!\d)[.!;:](?!\d)")
 _MARKS = re.compile(r"\?|,(?!\d)|(?<![a-z0-9])-|-(?![a-z0-9])")
 
 
+def _space_mark(m: re.Match[str]) -> str:
+    return " " if m.group(0) == "-" else f" {m.group(0)} "
+
+
 def plain_digitise(text: str) -> str:
     text = numbers._DIGIT_SCALE.sub(numbers._replace_digit_scale, text.lower())
     text = numbers._RUN.sub(numbers._replace_run, text)
@@ -32,7 +36,7 @@ def plain_clean(text: str) -> str:
         t = rx.sub(repl, t)
     t = spoken._PUNCT.sub(" ", t)
     t = _STOP.sub(" . ", t)
-    t = _MARKS.sub(spoken._space_mark, t)
+    t = _MARKS.sub(_space_mark, t)
     return " ".join(t.split())
 
 
