@@ -117,3 +117,9 @@ def test_word_runs_are_what_regex_word_boundaries_delimit(texts):
     for t in texts:
         runs = numbers.word_runs(t)
         assert runs == (re.findall(r"\w+", t) if t.isascii() else None)
+
+
+def test_trigger_gate_finds_exactly_the_texts_holding_a_trigger(texts):
+    triggers = {t for ts, _, _ in spoken._HOMOPHONES for t in ts}
+    for t in texts + [plain_digitise(t) for t in texts] + sorted(triggers) + [t[:-1] for t in triggers]:
+        assert bool(spoken._ANY_TRIGGER.search(t)) == any(tr in t for tr in triggers), t
