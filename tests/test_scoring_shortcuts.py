@@ -69,3 +69,26 @@ def test_scorecard_hash_follows_each_rubric_object():
     for r in (rb, other, rb, other):
         assert score_transcript(tr, r).rubric_hash == r.content_hash
     assert rb.content_hash != other.content_hash
+
+
+def test_joined_rounding_shortcut_is_bit_exact():
+    """Joined.of rounds shifted times without round() where that is provably exact; check it on hard values."""
+    import math
+    import struct
+
+    rng = random.Random(11)
+    starts = [round(rng.uniform(0, 900), rng.choice([1, 2, 3, 4, 6])) for _ in range(20000)]
+    starts += [rng.uniform(0, 5000) for _ in range(20000)]
+    for k in rng.sample(range(10_000_000), 3000):  # at and around the ties k.5 / 1000
+        tie = (k + 0.5) / 1000
+        starts += [tie, math.nextafter(tie, 0), math.nextafter(tie, math.inf), tie + 2e-13, tie - 2e-13]
+    starts += [0.0, -0.0, -0.0001, -0.0004999, -1.2345, 5e-5, 4.9999e-4, 1e9 + 0.0005, 1e11 + 0.1235, 3e12 + 0.5,
+               1e300, math.inf, -math.inf, math.nan]
+    offsets = [0.0, 0.1, 12.345, 1e-7, 3599.9995]
+    words = tuple(Word(text="w", start=v, end=v) for v in starts)
+    tr = Transcript(text="w", segments=(Segment(text="w", words=words),))
+    for off in offsets:
+        got = Joined.of([(off, tr)], 1.0).words
+        for v, w in zip(starts, got):
+            want = round(v + off, 3)
+            assert struct.pack("<d", w.start) == struct.pack("<d", want) or (math.isnan(want) and math.isnan(w.start)), (v, off)
