@@ -83,6 +83,22 @@ def _pace(wpm: float, band: tuple[float, float]) -> str:
     return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
 
 
+def _pauses(timed: list, long_pause_s: float) -> tuple[float, tuple[Pause, ...]]:
+    """The longest silence between consecutive timed words (0.0 when none), and those of `long_pause_s` or more."""
+    longest, long_pauses = 0.0, []
+    near = long_pause_s - 0.001  # a gap 1 ms short of the threshold cannot round up to it: most skip round()
+    end = timed[0].end
+    for w in timed[1:]:
+        gap = w.start - end
+        if gap > 0:
+            if gap > longest:
+                longest = gap
+            if gap >= near and round(gap, 3) >= long_pause_s:
+                long_pauses.append(Pause(start=end, end=w.start))
+        end = w.end
+    return longest, tuple(long_pauses)
+
+
 def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
     """Words per minute over the span of speech, fillers per minute, pauses between words, and hedges."""
     words = transcript.words
@@ -94,9 +110,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
     span = max(timed[-1].end - timed[0].start, 1e-6)
     minutes = span / 60.0
-    gaps = [(a.end, b.start) for a, b in zip(timed, timed[1:]) if b.start - a.end > 0]
-    near = long_pause_s - 0.001
-    longest = max((e - s for s, e in gaps), default=0.0)
+    longest, long_pauses = _pauses(timed, long_pause_s)
     wpm = round(content_words / minutes, 1)
     return Delivery(
         words=content_words,
@@ -107,8 +121,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         fillers_per_min=round(len(fillers) / minutes, 2),
         filler_times=tuple(round(w.start, 2) for w in fillers if w.start is not None),
         longest_pause_s=round(longest, 2),
-        # a gap 1 ms short of the threshold cannot round up to it: skip rounding the many short gaps
-        long_pauses=tuple(Pause(start=s, end=e) for s, e in gaps if e - s >= near and round(e - s, 3) >= long_pause_s),
+        long_pauses=long_pauses,
         hedges=len(hedges),
         hedge_phrases=tuple(hedges),
     )
