@@ -176,7 +176,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     row = session_row(folder, session)
     if job.since and utc_iso(row.created_at) < job.since:
         return ItemResult(key, "filtered", row=row, stat=st)
-    missing = [t.audio for t in session.turns if t.audio and not os.path.isfile(folder / t.audio)]
+    missing = [t.audio for t in session.turns if t.audio and not os.path.isfile(os.path.join(folder, t.audio))]
     if missing:
         return ItemResult(key, "failed", f"{folder}: audio {missing[0]} is missing (partial session)", row=row, stat=st)
     try:

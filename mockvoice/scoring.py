@@ -134,9 +134,10 @@ def score_transcript(
         a = analyses[feat.id]
         evidence = tuple(_evidence(utts, h.index, h.cue) for h in a.hits)
         near = tuple(_evidence(utts, h.index, h.cue) for h in a.near_misses)
-        best_hit = a.hits[0] if len(a.hits) == 1 else max(
-            a.hits, key=lambda h: (strength(feat.detect.method, texts[h.index]), -h.index), default=None)
-        best = _evidence(utts, best_hit.index, best_hit.cue) if best_hit else None
+        hits = a.hits  # the best is the strongest hit, the earliest of equals; a lone hit needs no ranking
+        best_i = 0 if len(hits) == 1 else max(
+            range(len(hits)), key=lambda i: (strength(feat.detect.method, texts[hits[i].index]), -hits[i].index), default=None)
+        best = None if best_i is None else evidence[best_i]
         count = len(a.hits)
         effective: float = count
         if feat.detect.method == "clarifying_question" and structure.first_design_index is not None:
