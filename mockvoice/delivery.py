@@ -56,6 +56,24 @@ def is_filler(token: str) -> bool:
     return t in FILLERS or (t.isalpha() is False and _WORD.sub("", t) in FILLERS)
 
 
+_FILLER_MEMO: dict[str, bool] = {}  # is_filler of tokens seen in this process (a transcript repeats most words)
+
+
+def _fillers(words):
+    """The words that are fillers, `is_filler` remembered per token text."""
+    memo = _FILLER_MEMO
+    if len(memo) > 100_000:
+        memo.clear()
+    out = []
+    for w in words:
+        flag = memo.get(w.text)
+        if flag is None:
+            flag = memo[w.text] = is_filler(w.text)
+        if flag:
+            out.append(w)
+    return out
+
+
 def find_hedges(text: str) -> list[str]:
     """Hedging phrases in the text, in order ("I guess", "maybe we could", "I'm not sure")."""
     return _HEDGES.findall(text.lower().replace("\u2019", "'"))
@@ -65,10 +83,26 @@ def _pace(wpm: float, band: tuple[float, float]) -> str:
     return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
 
 
+def _pauses(timed: list, long_pause_s: float) -> tuple[float, tuple[Pause, ...]]:
+    """The longest silence between consecutive timed words (0.0 when none), and those of `long_pause_s` or more."""
+    longest, long_pauses = 0.0, []
+    near = long_pause_s - 0.001  # a gap 1 ms short of the threshold cannot round up to it: most skip round()
+    end = timed[0].end
+    for w in timed[1:]:
+        gap = w.start - end
+        if gap > 0:
+            if gap > longest:
+                longest = gap
+            if gap >= near and round(gap, 3) >= long_pause_s:
+                long_pauses.append(Pause(start=end, end=w.start))
+        end = w.end
+    return longest, tuple(long_pauses)
+
+
 def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
     """Words per minute over the span of speech, fillers per minute, pauses between words, and hedges."""
     words = transcript.words
-    fillers = [w for w in words if is_filler(w.text)]
+    fillers = _fillers(words)
     hedges = find_hedges(transcript.text)
     content_words = len(words) - len(fillers)
     timed = [w for w in words if w.start is not None and w.end is not None]
@@ -76,8 +110,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
     span = max(timed[-1].end - timed[0].start, 1e-6)
     minutes = span / 60.0
-    gaps = [(a.end, b.start) for a, b in zip(timed, timed[1:]) if b.start - a.end > 0]
-    longest = max((e - s for s, e in gaps), default=0.0)
+    longest, long_pauses = _pauses(timed, long_pause_s)
     wpm = round(content_words / minutes, 1)
     return Delivery(
         words=content_words,
@@ -88,7 +121,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         fillers_per_min=round(len(fillers) / minutes, 2),
         filler_times=tuple(round(w.start, 2) for w in fillers if w.start is not None),
         longest_pause_s=round(longest, 2),
-        long_pauses=tuple(Pause(start=s, end=e) for s, e in gaps if round(e - s, 3) >= long_pause_s),
+        long_pauses=long_pauses,
         hedges=len(hedges),
         hedge_phrases=tuple(hedges),
     )

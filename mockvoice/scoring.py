@@ -20,6 +20,20 @@ LATE_QUESTION_WEIGHT = 0.5  # a scoping question asked after the design started 
 _QUOTE_CHARS = 140
 
 
+_HASHES: dict[int, tuple[Rubric, str]] = {}
+
+
+def _content_hash(rb: Rubric) -> str:
+    """`rb.content_hash` (it serialises the whole rubric), once per rubric object: rubrics are immutable."""
+    hit = _HASHES.get(id(rb))
+    if hit is not None and hit[0] is rb:
+        return hit[1]
+    if len(_HASHES) >= 64:
+        _HASHES.clear()
+    _HASHES[id(rb)] = (rb, rb.content_hash)  # holding rb keeps its id from being reused while cached
+    return _HASHES[id(rb)][1]
+
+
 def feature_score(count: float, feature: Feature) -> float:
     """Full marks at the target minimum, proportional below it."""
     return round(min(1.0, count / feature.target.min), 3)
@@ -121,8 +135,10 @@ def score_transcript(
         a = analyses[feat.id]
         evidence = tuple(_evidence(utts, h.index, h.cue) for h in a.hits)
         near = tuple(_evidence(utts, h.index, h.cue) for h in a.near_misses)
-        best_hit = max(a.hits, key=lambda h: (strength(feat.detect.method, texts[h.index]), -h.index), default=None)
-        best = _evidence(utts, best_hit.index, best_hit.cue) if best_hit else None
+        hits = a.hits  # the best is the strongest hit, the earliest of equals; a lone hit needs no ranking
+        best_i = 0 if len(hits) == 1 else max(
+            range(len(hits)), key=lambda i: (strength(feat.detect.method, texts[hits[i].index]), -hits[i].index), default=None)
+        best = None if best_i is None else evidence[best_i]
         count = len(a.hits)
         effective: float = count
         if feat.detect.method == "clarifying_question" and structure.first_design_index is not None:
@@ -140,7 +156,7 @@ def score_transcript(
     total_w = sum(f.weight for f in rb.features)
     overall = round(100.0 * sum(features[f.id].score * f.weight for f in rb.features) / total_w, 1)
     delivery = measure_delivery(transcript, rb.delivery.long_pause_s, (rb.delivery.wpm_min, rb.delivery.wpm_max))
-    card = Scorecard(rubric=rb.id, rubric_hash=rb.content_hash, overall=overall, features=features, delivery=delivery,
+    card = Scorecard(rubric=rb.id, rubric_hash=_content_hash(rb), overall=overall, features=features, delivery=delivery,
                      structure=structure, question=question)
     feedback = (tuple(features[fid].feedback for fid in card.missing()) + tuple(_structure_feedback(structure, utts, cq_met))
                 + tuple(_delivery_feedback(rb, delivery)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -160,14 +161,16 @@ def load_session(folder: str | os.PathLike, repair_audio: bool = True) -> Sessio
     """
     folder = Path(folder)
     path = folder / SESSION_FILE
-    if not folder.is_dir():
-        raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
-    if not path.is_file():
-        raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc
+    data = _read_regular_file(path)
+    if data is None:  # say why, checking in the order a reader would
+        if not folder.is_dir():
+            raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
+        if not path.is_file():
+            raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc
     try:
         session = Session.model_validate_json(data)
         if session.schema_version != SCHEMA_VERSION:
@@ -179,6 +182,26 @@ def load_session(folder: str | os.PathLike, repair_audio: bool = True) -> Sessio
     if repair_audio and session.status == "recording":  # the recorder died (SIGKILL, power): headers may be stale
         _repair_audio(folder, session)
     return session
+
+
+def _read_regular_file(path: Path) -> bytes | None:
+    """The bytes of a regular file in 4 system calls (a batch re-score reads thousands), or None on any problem."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # non-blocking: a FIFO must not hang us
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, st.st_size + 1):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _raise_invalid(path: Path, data: bytes) -> None:

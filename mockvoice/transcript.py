@@ -49,7 +49,7 @@ class Transcript(BaseModel):
 
     @property
     def timed(self) -> bool:
-        return any(w.start is not None for w in self.words)
+        return any(w.start is not None for s in self.segments for w in s.words)  # stops at the first word
 
     @property
     def is_empty(self) -> bool:
@@ -99,9 +99,22 @@ class Joined:
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
         words: list[WordAt] = []
+        add, new, rnd = words.append, tuple.__new__, round  # WordAt(...) without its Python-level __new__
+        # round(v, 3) without its decimal conversion where that is exact: when y = v * 1000 lies within 0.4999 of
+        # an integer n (and 0 < y < 1e12, so y's own error is under 2**-13), v is less than half a unit from
+        # n / 1000, which round(v, 3) returns as the nearest float, n / 1000.0. Otherwise (near a tie) round.
         for off, t in chunks:
             for s in t.segments:
                 texts.append(s.text)
-                words.extend(WordAt(w.text, None if w.start is None else round(w.start + off, 3),
-                                    None if w.end is None else round(w.end + off, 3), w.probability) for w in s.words)
+                for w in s.words:
+                    a, b = w.start, w.end
+                    if a is not None:
+                        a += off
+                        y = a * 1000.0
+                        a = n / 1000.0 if 0.0 < y < 1e12 and -0.4999 < y - (n := rnd(y)) < 0.4999 else rnd(a, 3)
+                    if b is not None:
+                        b += off
+                        y = b * 1000.0
+                        b = n / 1000.0 if 0.0 < y < 1e12 and -0.4999 < y - (n := rnd(y)) < 0.4999 else rnd(b, 3)
+                    add(new(WordAt, (w.text, a, b, w.probability)))
         return cls(" ".join(texts), tuple(words), round(duration, 3))

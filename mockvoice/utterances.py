@@ -38,23 +38,27 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+_ENDS = frozenset(".?!")
+_CLOSERS = frozenset("\"')]")  # a sentence end may sit inside quotes or brackets
+
+
 def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]:
     out: list[Utterance] = []
     current: list[Word] = []
-
-    def flush() -> None:
-        if current:
-            text = " ".join(w.text for w in current)
-            out.append(Utterance(len(out), text, current[0].start, current[-1].end))
-            current.clear()
-
-    for i, w in enumerate(words):
-        if current and w.start is not None and current[-1].end is not None and w.start - current[-1].end >= GAP_BREAK_S:
-            flush()
+    last_end = None  # end of current[-1]
+    for w in words:
+        start = w.start
+        if current and start is not None and last_end is not None and start - last_end >= GAP_BREAK_S:
+            out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
+            current = []
         current.append(w)
-        if w.text.rstrip("\"')]").endswith((".", "?", "!")):
-            flush()
-    flush()
+        last_end = w.end
+        last = w.text[-1:]
+        if last in _ENDS or (last in _CLOSERS and w.text.rstrip("\"')]").endswith((".", "?", "!"))):
+            out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
+            current = []
+    if current:
+        out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
     return out
 
 

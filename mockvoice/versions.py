@@ -205,12 +205,31 @@ class StagedWrites:
         self._staged: list[tuple[Path, Path]] = []
 
     def stage(self, target: Path, text: str) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._clear_stale(target)
+        if not self._make_folder(target.parent):  # a folder made just now holds no stale temps
+            self._clear_stale(target)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        data = memoryview(text.encode("utf-8"))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # 4 fewer calls than open()
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
         self._staged.append((tmp, target))
+
+    @staticmethod
+    def _make_folder(folder: Path) -> bool:
+        """Create `folder` (and its parents) unless it exists; True when this call created it."""
+        try:
+            os.mkdir(folder)
+            return True
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                folder.mkdir(parents=True, exist_ok=True)  # raises as before: a file is in the way
+            return False
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+            return False
 
     def commit(self) -> list[Path]:
         """Flush every staged file to disk, then rename each into place; returns the targets."""
