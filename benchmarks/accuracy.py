@@ -54,16 +54,25 @@ class Tally:
         return p, r, 2 * p * r / max(p + r, 1e-9)
 
 
+class Texts(list):
+    """Cleaned utterance texts, with the sentence each belongs to (clauses of one sentence share it)."""
+
+    sentences: list[int] | None = None
+
+
 def detect_all(texts: list[str]) -> dict[str, set[int]]:
     """What scoring finds: the rules checked by the learned model (or the rules alone with --rules)."""
     if RULES_ONLY:
         questions = frozenset(clarifying_question(texts).indices)
         return {f: set(analyse(f, texts, (), questions).indices) for f in FEATURES}
-    return {f: set(a.indices) for f, a in detect_features(texts).items()}
+    return {f: set(a.indices) for f, a in detect_features(texts, sentences=getattr(texts, "sentences", None)).items()}
 
 
-def utterances_of(transcript: Transcript) -> list[str]:
-    return cleaned(split_utterances(transcript))
+def utterances_of(transcript: Transcript) -> Texts:
+    utts = split_utterances(transcript)
+    out = Texts(cleaned(utts))
+    out.sentences = [u.sentence for u in utts]
+    return out
 
 
 def _cached_transcript(text: str, rubric: str) -> Transcript:
@@ -90,8 +99,8 @@ def _cached_transcript(text: str, rubric: str) -> Transcript:
 
 def _speech_file(path: Path) -> bool:
     """Files spoken in the speech evaluation: every held-out file; of the own set, the hand-written files (not the
-    train-* batches, which are text for the model and would take about an hour to synthesise and transcribe)."""
-    return path.parent == HELDOUT or not path.name.startswith("train-")
+    train-* batches, which would take about an hour to synthesise and transcribe, nor the asr-* copies, already speech)."""
+    return path.parent == HELDOUT or not path.name.startswith(("train-", "asr-"))
 
 
 def evaluate(folder: Path, speech: bool) -> tuple[Tally, Tally, Tally]:

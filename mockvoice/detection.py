@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
+
 from .detectors import analyse
 from .learned import FEATURES, Model, load_model, utterance_features
 from .questions import Analysis, Hit, clarifying_question
@@ -47,16 +49,42 @@ def _learned_cue(words: list[str]) -> str:
     return "learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned from the whole sentence"
 
 
-def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None) -> dict[str, Analysis]:
-    """One Analysis per requested built-in feature for an answer's cleaned utterances."""
+def _split_sentences(sentences: list[int] | None) -> list[list[int]]:
+    """Runs of utterances that were one sentence split at clause pauses (utterances.py), two or more long."""
+    if not sentences:
+        return []
+    groups: list[list[int]] = []
+    for i, sent in enumerate(sentences):
+        if sent >= 0 and groups and sentences[groups[-1][-1]] == sent and groups[-1][-1] == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [g for g in groups if len(g) > 1]
+
+
+def _judge(texts: list[str], model: Model) -> tuple[list[set[str]], dict[str, Analysis], np.ndarray]:
+    """Model inputs, the rules' analyses and the model's verdicts (utterance x feature) for some texts."""
+    notes, rules = signals(texts)
+    feats = [utterance_features(t, s) for t, s in zip(texts, notes)]
+    return feats, rules, model.found(model.scores(feats))
+
+
+def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None,
+                    sentences: list[int] | None = None) -> dict[str, Analysis]:
+    """One Analysis per requested built-in feature for an answer's cleaned utterances.
+
+    `sentences` (Utterance.sentence of each text) marks clauses split from one sentence: a feature
+    that only the whole sentence shows (a trade-off whose cost is in the next clause) is found on
+    the joined sentence and its hit spans those clauses (`Hit.through`).
+    """
     wanted = [m for m in methods if m in FEATURES]
     if not texts or not wanted:
         return {m: Analysis() for m in wanted}
     model = model or load_model()
-    notes, rules = signals(texts)
-    feats = [utterance_features(t, s) for t, s in zip(texts, notes)]
-    probs = model.scores(feats)
-    found = model.found(probs)
+    feats, rules, found = _judge(texts, model)
+    groups = _split_sentences(sentences)
+    if groups:
+        g_feats, g_rules, g_found = _judge([" ".join(texts[i] for i in g) for g in groups], model)
     out: dict[str, Analysis] = {}
     for m in wanted:
         col = FEATURES.index(m)
@@ -70,5 +98,10 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
                 other = [_NAMES[f] for k, f in enumerate(FEATURES) if k != col and found[i, k]]
                 why = f"reads as a {other[0]} instead" if other else "the rest of the sentence does not bear it out"
                 misses.append(Hit(i, f"'{rule_cue[i]}' looked like a {_NAMES[m]}, but {why}"))
+        for k, g in enumerate(groups):
+            if g_found[k, col] and not any(found[i, col] for i in g):
+                cue = next((h.cue for h in g_rules[m].hits if h.index == k), None) or _learned_cue(model.reasons(g_feats[k], col))
+                hits.append(Hit(g[0], cue, through=g[-1]))
+        hits.sort(key=lambda h: h.index)
         out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))
     return out

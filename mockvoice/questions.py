@@ -21,6 +21,7 @@ class Hit:
 
     index: int
     cue: str
+    through: int | None = None  # the last utterance of the evidence, when it spans a sentence split into clauses
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,11 @@ def _quote(text: str) -> str:
     return "\u201c" + (text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "\u2026") + "\u201d"
 
 
-def _evidence(utts: list[Utterance], i: int, cue: str | None) -> Evidence:
+def _evidence(utts: list[Utterance], i: int, cue: str | None, through: int | None = None) -> Evidence:
     u = utts[i]
-    return Evidence(text=u.text, start=u.start, end=u.end, cue=cue)
+    if through is None:
+        return Evidence(text=u.text, start=u.start, end=u.end, cue=cue)
+    return Evidence(text=" ".join(x.text for x in utts[i:through + 1]), start=u.start, end=utts[through].end, cue=cue)
 
 
 def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tuple[Evidence, ...],
@@ -122,7 +124,8 @@ def score_transcript(
     kw = tuple(keywords)
     utts: list[Utterance] = split_utterances(transcript)
     texts = cleaned(utts)
-    found = detect_features(texts, {f.detect.method for f in rb.features} | {"clarifying_question"})
+    found = detect_features(texts, {f.detect.method for f in rb.features} | {"clarifying_question"},
+                            sentences=[u.sentence for u in utts])
     qset = frozenset(found["clarifying_question"].indices)
     analyses: dict[str, Analysis] = {}
     for feat in rb.features:
@@ -133,7 +136,7 @@ def score_transcript(
     features: dict[str, FeatureScore] = {}
     for feat in rb.features:
         a = analyses[feat.id]
-        evidence = tuple(_evidence(utts, h.index, h.cue) for h in a.hits)
+        evidence = tuple(_evidence(utts, h.index, h.cue, h.through) for h in a.hits)
         near = tuple(_evidence(utts, h.index, h.cue) for h in a.near_misses)
         hits = a.hits  # the best is the strongest hit, the earliest of equals; a lone hit needs no ranking
         best_i = 0 if len(hits) == 1 else max(

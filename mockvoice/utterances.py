@@ -1,6 +1,9 @@
 """Split a transcript into utterances (roughly sentences) that keep their time in the audio.
 
-Speech-to-text punctuation is unreliable, so a long gap between words also ends an utterance.
+Speech-to-text punctuation is unreliable, so a long gap between words also ends an utterance, and
+so does a shorter pause after a comma once the utterance is a clause long: speech-to-text often
+writes a run of spoken sentences as one comma-joined sentence, which would count several
+trade-offs or failure modes as one.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from .transcript import Joined, Transcript, Word, WordAt
 __all__ = ["Utterance", "split_utterances", "normalise"]
 
 GAP_BREAK_S = 0.8
+CLAUSE_GAP_S = 0.35  # a pause after a comma that ends a clause of at least CLAUSE_WORDS words
+CLAUSE_WORDS = 8
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
 
@@ -24,6 +29,7 @@ class Utterance:
     text: str
     start: float | None
     end: float | None
+    sentence: int = -1  # number of the sentence it is part of: clauses split from one sentence share it (-1: unknown)
 
     @property
     def is_question(self) -> bool:
@@ -46,19 +52,29 @@ def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]
     out: list[Utterance] = []
     current: list[Word] = []
     last_end = None  # end of current[-1]
+    sentence = 0  # number of the sentence `current` belongs to
+
+    def flush(ends_sentence: bool) -> None:
+        nonlocal current, sentence
+        out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end, sentence))
+        current = []
+        sentence += ends_sentence
+
     for w in words:
         start = w.start
-        if current and start is not None and last_end is not None and start - last_end >= GAP_BREAK_S:
-            out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
-            current = []
+        if current and start is not None and last_end is not None:
+            gap = start - last_end
+            if gap >= GAP_BREAK_S:
+                flush(True)
+            elif gap >= CLAUSE_GAP_S and len(current) >= CLAUSE_WORDS and current[-1].text[-1:] == ",":
+                flush(False)
         current.append(w)
         last_end = w.end
         last = w.text[-1:]
         if last in _ENDS or (last in _CLOSERS and w.text.rstrip("\"')]").endswith((".", "?", "!"))):
-            out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
-            current = []
+            flush(True)
     if current:
-        out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end))
+        flush(True)
     return out
 
 
@@ -67,4 +83,4 @@ def split_utterances(transcript: Transcript | Joined) -> list[Utterance]:
     if transcript.timed:
         return _from_words(transcript.words)
     parts = [p.strip() for line in transcript.text.splitlines() for p in _SENTENCE_SPLIT.split(line)]
-    return [Utterance(i, p, None, None) for i, p in enumerate(x for x in parts if x)]
+    return [Utterance(i, p, None, None, i) for i, p in enumerate(x for x in parts if x)]

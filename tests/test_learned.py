@@ -39,3 +39,37 @@ def test_reasons_are_words_from_the_utterance_not_rule_signals():
     fs = ngrams("if the consumer crashes the message is redelivered so processing must be idempotent") | {"R:failure_mode", "C:handling"}
     reasons = model.reasons(fs, FEATURES.index("failure_mode"))
     assert reasons and all(r in fs and ":" not in r and not r.startswith("<") for r in reasons)
+
+
+def _two_word_model() -> Model:
+    """A model that finds a trade-off only where 'fast' and 'catch' occur together (1 + 1 - 1.5 > 0)."""
+    weights = np.zeros((2, len(FEATURES)))
+    weights[:, FEATURES.index("trade_off")] = 1.0
+    return Model({"fast": 0, "catch": 1}, weights, np.full(len(FEATURES), -1.5), np.full(len(FEATURES), 0.5), {})
+
+
+def test_a_feature_only_the_whole_sentence_shows_is_found_across_its_clauses():
+    from mockvoice.detection import detect_features
+
+    texts = ["redis keeps it in memory so reads are fast", "the catch is a restart wipes the counters", "then we shard it"]
+    split = detect_features(texts, ["trade_off"], model=_two_word_model(), sentences=[0, 0, 1])["trade_off"]
+    assert [(h.index, h.through) for h in split.hits] == [(0, 1)]
+    apart = detect_features(texts, ["trade_off"], model=_two_word_model(), sentences=[0, 1, 2])["trade_off"]
+    assert apart.hits == ()
+
+
+def test_a_comma_pause_splits_a_long_sentence_into_clauses_of_one_sentence():
+    from mockvoice.transcript import Segment, Transcript, Word
+    from mockvoice.utterances import split_utterances
+
+    spec = "we keep driver locations only in memory which is fast,|but we lose them all if the box restarts.|next the api"
+    words, t = [], 0.0
+    for k, part in enumerate(spec.split("|")):
+        for tok in part.split():
+            words.append(Word(text=tok, start=round(t, 2), end=round(t + 0.3, 2)))
+            t += 0.35
+        t += 0.45 if k == 0 else 0.1  # a clause pause after the comma, none after the full stop
+    tr = Transcript(text=" ".join(w.text for w in words), segments=(Segment(text="x", words=tuple(words)),))
+    utts = split_utterances(tr)
+    assert [u.text.split()[0] for u in utts] == ["we", "but", "next"]
+    assert utts[0].sentence == utts[1].sentence != utts[2].sentence
