@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import SessionError
 from .session import SESSION_FILE, Session, load_session, recordings_root
+from .versions import list_score_versions
 
 __all__ = ["SessionSummary", "list_sessions", "resolve_session", "open_session", "session_length", "turn_audio_path", "wav_seconds"]
 
@@ -22,10 +23,11 @@ class SessionSummary:
     created_at: str
     question: str
     turns: int
-    overall: float | None
+    overall: float | None  # of the newest re-score when there is one (what replay and report show), else as recorded
     length_s: float | None
     source: str
     status: str
+    rescored_with: str | None = None  # the rubric id of that newest re-score
 
 
 def turn_audio_path(folder: Path, name: str | None) -> Path | None:
@@ -58,16 +60,18 @@ def session_length(folder: Path, session: Session) -> float | None:
 
 
 def _summary(folder: Path, s: Session) -> SessionSummary:
+    newest = (list_score_versions(folder) or [None])[-1]
     return SessionSummary(
         id=s.id or folder.name,
         folder=folder,
         created_at=s.created_at,
         question=s.question,
         turns=len(s.turns),
-        overall=s.overall,
+        overall=s.overall if newest is None else newest.overall,
         length_s=session_length(folder, s),
         source=s.source,
         status=s.status,
+        rescored_with=None if newest is None else newest.rubric,
     )
 
 

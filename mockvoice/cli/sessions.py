@@ -31,7 +31,8 @@ def sessions(
     found, problems = list_sessions(recordings)
     if as_json:
         rows = [dict(id=s.id, folder=str(s.folder), created_at=s.created_at, question=s.question, turns=s.turns,
-                     overall=s.overall, length_s=s.length_s, source=s.source, status=s.status) for s in found]
+                     overall=s.overall, rescored_with=s.rescored_with, length_s=s.length_s, source=s.source,
+                     status=s.status) for s in found]
         console.print_json(json.dumps(rows))
     elif not found:
         console.print(f"No sessions in {recordings_root(recordings)}; record one with `mockvoice practice` or `mockvoice demo`.",
@@ -43,7 +44,11 @@ def sessions(
             table.add_column(col, justify=just, no_wrap=col != "question", min_width=10 if col == "question" else len(col))
         for s in found:
             table.add_row(_when(s.created_at), s.id, s.question or "-", str(s.turns),
-                          "-" if s.overall is None else f"{s.overall:.0f}", fmt_time(s.length_s).strip())
+                          ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else ""),
+                          fmt_time(s.length_s).strip())
         console.print(table)
+        if any(s.rescored_with for s in found):
+            console.print("* the newest re-score, as replay and report show it; `mockvoice replay ID --versions` lists them all",
+                          highlight=False, soft_wrap=True)
     for line in problems:
         err_console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)

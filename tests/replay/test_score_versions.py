@@ -160,3 +160,18 @@ def test_a_session_without_rescores_shows_its_original_scores(tmp_path, cli, mon
     res = cli("report", "last", "-o", tmp_path / "r.html")
     page = (tmp_path / "r.html").read_text()
     assert 'data-version="original"' in page and "score versions" not in page
+
+
+def test_sessions_list_shows_the_newest_rescore_overall(rescored, cli):
+    import json
+
+    from mockvoice.versions import list_score_versions
+
+    folder, v2, v3 = rescored
+    newest = list_score_versions(folder)[-1]
+    assert newest.path.stem == v3 and newest.overall != load_session(folder).overall
+    res = cli("sessions", "--json")
+    (row,) = json.loads(res.out)
+    assert row["overall"] == newest.overall and row["rescored_with"] == "system-design"
+    table = cli("sessions")
+    assert f"{newest.overall:.0f}*" in table.out and "--versions" in table.out
