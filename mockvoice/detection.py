@@ -8,6 +8,7 @@ that carried the model's decision; a rule hit the model overruled becomes a near
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import numpy as np
@@ -69,6 +70,22 @@ def _judge(texts: list[str], model: Model) -> tuple[list[set[str]], dict[str, An
     return feats, rules, model.found(model.scores(feats))
 
 
+# speech-to-text often ends a question at each alternative or aside ("is it new? or has it always done that?
+# like since a release?"): a question that only continues the one before is part of it, not a new question
+_CONTINUES_QUESTION = re.compile(r"(?:or|like|i mean|say)\b")
+
+
+def _fold_alternatives(hits: list[Hit], texts: list[str]) -> list[Hit]:
+    kept: list[Hit] = []
+    for h in hits:
+        last = kept[-1] if kept else None
+        if last is not None and (last.through or last.index) + 1 == h.index and _CONTINUES_QUESTION.match(texts[h.index]):
+            kept[-1] = Hit(last.index, last.cue, through=h.through or h.index)
+        else:
+            kept.append(h)
+    return kept
+
+
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None,
                     sentences: list[int] | None = None) -> dict[str, Analysis]:
     """One Analysis per requested built-in feature for an answer's cleaned utterances.
@@ -103,5 +120,7 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
                 cue = next((h.cue for h in g_rules[m].hits if h.index == k), None) or _learned_cue(model.reasons(g_feats[k], col))
                 hits.append(Hit(g[0], cue, through=g[-1]))
         hits.sort(key=lambda h: h.index)
+        if m == "clarifying_question":
+            hits = _fold_alternatives(hits, texts)
         out[m] = Analysis(tuple(hits), tuple(sorted(misses, key=lambda h: h.index)))
     return out

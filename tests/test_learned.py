@@ -73,3 +73,13 @@ def test_a_comma_pause_splits_a_long_sentence_into_clauses_of_one_sentence():
     utts = split_utterances(tr)
     assert [u.text.split()[0] for u in utts] == ["we", "but", "next"]
     assert utts[0].sentence == utts[1].sentence != utts[2].sentence
+
+
+def test_a_question_split_at_its_alternatives_counts_once():
+    from mockvoice.detection import detect_features
+    from mockvoice.spoken import clean
+
+    texts = [clean(t) for t in ["is this a new thing?", "or has it always done that and just got worse?",
+                                "and is it all the pods or only some of them?"]]
+    cq = detect_features(texts)["clarifying_question"]
+    assert [(h.index, h.through) for h in cq.hits] == [(0, 1), (2, None)]
