@@ -76,10 +76,11 @@ def test_a_comma_pause_splits_a_long_sentence_into_clauses_of_one_sentence():
 
 
 def test_a_question_split_at_its_alternatives_counts_once():
-    from mockvoice.detection import detect_features
-    from mockvoice.spoken import clean
+    from mockvoice.detection import _fold_alternatives
+    from mockvoice.questions import Hit
 
-    texts = [clean(t) for t in ["is this a new thing?", "or has it always done that and just got worse?",
-                                "and is it all the pods or only some of them?"]]
-    cq = detect_features(texts)["clarifying_question"]
-    assert [(h.index, h.through) for h in cq.hits] == [(0, 1), (2, None)]
+    texts = ["is this a new thing ?", "or has it always done that ?", "like since a release ?",
+             "and is it all the pods ?", "how many users ?"]
+    hits = [Hit(i, "asks") for i in range(5)]
+    assert [(h.index, h.through) for h in _fold_alternatives(hits, texts)] == [(0, 2), (3, None), (4, None)]
+    assert [h.index for h in _fold_alternatives([hits[0], hits[2]], texts)] == [0, 2]  # not adjacent: two questions
