@@ -24,6 +24,7 @@ __all__ = ["FEATURES", "Model", "load_model", "utterance_features", "ngrams", "M
 FEATURES = ("clarifying_question", "trade_off", "failure_mode", "scale_estimate", "monitoring")
 MODEL_FILE = "detectors.json"
 _NUMBER = re.compile(r"\b\d[\d.]*\b")
+_DIGIT = re.compile(r"\d")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
@@ -35,16 +36,26 @@ def _stem(tok: str) -> str | None:
     return None
 
 
+_STEMS: dict[str, tuple[str, ...]] = {}  # token -> () or (its stem,): a memo, words repeat across utterances
+_LENGTHS = tuple(f"<len {k}>" for k in range(5))
+
+
 def ngrams(text: str) -> set[str]:
     """Words, word stems, word pairs and the opening words of one cleaned utterance (numbers as <n>)."""
-    toks = _NUMBER.sub("<n>", text).split()
+    toks = (_NUMBER.sub("<n>", text) if _DIGIT.search(text) else text).split()
     feats = set(toks)
-    feats.update(s for t in toks if (s := _stem(t)) is not None)
+    for t in toks:
+        stem = _STEMS.get(t)
+        if stem is None:
+            s = _stem(t)
+            stem = _STEMS[t] = (s,) if s is not None and len(_STEMS) < 200_000 else ()
+        if stem:
+            feats.add(stem[0])
     padded = ["<s>", *toks, "</s>"]
-    feats.update(a + " " + b for a, b in zip(padded, padded[1:]))
+    feats.update(map(" ".join, zip(padded, padded[1:])))
     if len(toks) >= 2:
         feats.add("<s> " + toks[0] + " " + toks[1])
-    feats.add(f"<len {min(len(toks) // 6, 4)}>")
+    feats.add(_LENGTHS[min(len(toks) // 6, 4)])
     return feats
 
 

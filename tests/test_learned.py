@@ -84,3 +84,14 @@ def test_a_question_split_at_its_alternatives_counts_once():
     hits = [Hit(i, "asks") for i in range(5)]
     assert [(h.index, h.through) for h in _fold_alternatives(hits, texts)] == [(0, 2), (3, None), (4, None)]
     assert [h.index for h in _fold_alternatives([hits[0], hits[2]], texts)] == [0, 2]  # not adjacent: two questions
+
+
+def test_ngrams_memo_gives_the_same_features_as_stemming_each_token():
+    from mockvoice.learned import _stem
+
+    text = "retries happening during failovers caused duplicated writes 12 times , really"
+    for _ in range(2):  # the second pass reads the memo
+        feats = ngrams(text)
+        assert {"~retri", "~happen", "~failover", "~caus", "~duplicat", "~writ", "~real"} <= feats
+        assert {_stem(t) for t in text.replace("12", "<n>").split() if _stem(t)} == {f for f in feats if f.startswith("~")}
+        assert "<n> times" in feats and "<s> retries happening" in feats
