@@ -13,13 +13,11 @@ from typing import Callable, Iterable
 
 from .questions import Analysis, Hit, clarifying_question, cleaned, is_question_form, rx as _rx
 from .spoken import clean
-from .utterances import Utterance
 
-__all__ = ["DETECTORS", "detect", "analyse", "strength", "Hit", "Analysis", "Detector", "is_question_form", "cleaned",
+__all__ = ["DETECTORS", "analyse", "strength", "Hit", "Analysis", "Detector", "is_question_form", "cleaned",
            "clarifying_question"]
 
 Detector = Callable[..., Analysis]  # (texts, phrases=(), notes=None) -> Analysis
-Notes = "list[set[str]] | None"  # when given, each rule adds the names of the cues it saw in utterance i to notes[i]
 
 
 def _note(notes: list[set[str]] | None, i: int, *names: str) -> None:
@@ -351,13 +349,6 @@ def analyse(method: str, texts: list[str], phrases: Iterable[str] = (), question
             kept.append(h)
         hits = tuple(kept)
     return Analysis(hits, result.near_misses)
-
-
-def detect(method: str, utts: list[Utterance], phrases: Iterable[str] = ()) -> list[int]:
-    """Indices of the utterances where `method` finds its feature."""
-    texts = cleaned(utts)
-    questions = frozenset(clarifying_question(texts).indices) if method in _QUESTION_ONLY else frozenset()
-    return analyse(method, texts, phrases, questions).indices
 
 
 _STRENGTH: dict[str, tuple[re.Pattern[str], ...]] = {

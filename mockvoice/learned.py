@@ -11,7 +11,6 @@ scoring it is a sum of weights, and every decision can name the words that carri
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,7 +125,3 @@ class Model:
 def load_model() -> Model:
     """The model shipped with the package."""
     return Model.from_json(resources.files("mockvoice").joinpath("models", MODEL_FILE).read_text(encoding="utf-8"))
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))

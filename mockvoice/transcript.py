@@ -64,6 +64,17 @@ class Transcript(BaseModel):
         return cls(text=text, segments=segments, model=None)
 
 
+def _round_ms(v: float) -> float:
+    """round(v, 3), without its decimal conversion where that is exact.
+
+    When y = v * 1000 lies within 0.4999 of an integer n (and 0 < y < 1e12, so y's own error is under
+    2**-13), v is less than half a unit from n / 1000, which round(v, 3) returns as the nearest float,
+    n / 1000.0. Otherwise (near a tie) it rounds.
+    """
+    y = v * 1000.0
+    return n / 1000.0 if 0.0 < y < 1e12 and -0.4999 < y - (n := round(y)) < 0.4999 else round(v, 3)
+
+
 class WordAt(NamedTuple):
     """A word and its time, as plain data (what scoring reads of a Word)."""
 
@@ -99,22 +110,12 @@ class Joined:
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
         words: list[WordAt] = []
-        add, new, rnd = words.append, tuple.__new__, round  # WordAt(...) without its Python-level __new__
-        # round(v, 3) without its decimal conversion where that is exact: when y = v * 1000 lies within 0.4999 of
-        # an integer n (and 0 < y < 1e12, so y's own error is under 2**-13), v is less than half a unit from
-        # n / 1000, which round(v, 3) returns as the nearest float, n / 1000.0. Otherwise (near a tie) round.
+        add, new = words.append, tuple.__new__  # WordAt(...) without its Python-level __new__
         for off, t in chunks:
             for s in t.segments:
                 texts.append(s.text)
                 for w in s.words:
                     a, b = w.start, w.end
-                    if a is not None:
-                        a += off
-                        y = a * 1000.0
-                        a = n / 1000.0 if 0.0 < y < 1e12 and -0.4999 < y - (n := rnd(y)) < 0.4999 else rnd(a, 3)
-                    if b is not None:
-                        b += off
-                        y = b * 1000.0
-                        b = n / 1000.0 if 0.0 < y < 1e12 and -0.4999 < y - (n := rnd(y)) < 0.4999 else rnd(b, 3)
-                    add(new(WordAt, (w.text, a, b, w.probability)))
+                    add(new(WordAt, (w.text, None if a is None else _round_ms(a + off),
+                                     None if b is None else _round_ms(b + off), w.probability)))
         return cls(" ".join(texts), tuple(words), round(duration, 3))

@@ -88,10 +88,6 @@ class Sparse:
         return np.stack([np.bincount(self.cols, H[:, k], self.shape[1]) for k in range(G.shape[1])], axis=1)
 
 
-def matrix(X: list[set[str]], vocab: dict[str, int]) -> Sparse:
-    return Sparse(X, vocab)
-
-
 def fit(A: Sparse, Y: np.ndarray, l2: float, iters: int = 400) -> tuple[np.ndarray, np.ndarray]:
     """Logistic regression for all features at once: weights (V, 5) and bias (5,)."""
     n = A.shape[0]
@@ -131,8 +127,8 @@ def cross_validate(X, Y, G, l2: float, folds: int) -> np.ndarray:
     for k in range(folds):
         tr, te = fold != k, fold == k
         vocab = vocabulary([x for x, keep in zip(X, tr) if keep])
-        W, b = fit(matrix([x for x, keep in zip(X, tr) if keep], vocab), Y[tr], l2)
-        P[te] = 1.0 / (1.0 + np.exp(-(matrix([x for x, keep in zip(X, te) if keep], vocab).dot(W) + b)))
+        W, b = fit(Sparse([x for x, keep in zip(X, tr) if keep], vocab), Y[tr], l2)
+        P[te] = 1.0 / (1.0 + np.exp(-(Sparse([x for x, keep in zip(X, te) if keep], vocab).dot(W) + b)))
     return P
 
 
@@ -158,7 +154,7 @@ def main() -> int:
         cv[f] = round(score, 3)
         print(f"  {f:20} {p:9.3f} {r:7.3f} {score:6.3f}")
     vocab = vocabulary(X)
-    W, b = fit(matrix(X, vocab), Y, args.l2)
+    W, b = fit(Sparse(X, vocab), Y, args.l2)
     model = Model(vocab, W.astype(np.float64), b.astype(np.float64), np.array(thresholds), {
         "trained_on": data_hash(files), "utterances": len(X), "files": [p.name for p in files],
         "l2": args.l2, "folds": args.folds, "cv_f1": cv, "min_count": MIN_COUNT,
