@@ -8,7 +8,9 @@ answers are compared by per-feature counts (true positives = min(found, labelled
 Transcripts are cached under tests/.cache/accuracy/ so re-runs take seconds. Two sets: OWN (tests/data/labelled, the
 learned check's training data; speech covers its hand-written files, not the train-* batches) and HELD-OUT
 (tests/data/heldout, written blind to the rules and never trained or tuned on).
-Usage: .venv/bin/python benchmarks/accuracy.py [--set own|heldout|both] [--text-only] [--errors] [--rules]
+Usage: .venv/bin/python benchmarks/accuracy.py [--set own|heldout|both] [--heldout DIR] [--files NAME,...]
+                                                 [--text-only] [--errors] [--rules]
+--heldout DIR scores any folder of files in the same format as the held-out set (a reviewer's own, say).
 """
 
 from __future__ import annotations
@@ -100,19 +102,24 @@ def _cached_transcript(text: str, rubric: str) -> Transcript:
 def _speech_file(path: Path) -> bool:
     """Files spoken in the speech evaluation: every held-out file; of the own set, the hand-written files (not the
     train-* batches, which would take about an hour to synthesise and transcribe, nor the asr-* copies, already speech)."""
-    return path.parent == HELDOUT or not path.name.startswith(("train-", "asr-"))
+    return path.parent != DATA or not path.name.startswith(("train-", "asr-"))
 
 
-def evaluate(folder: Path, speech: bool) -> tuple[Tally, Tally, Tally]:
+def _files(folder: Path, only: tuple[str, ...] = ()) -> list[Path]:
+    """The folder's data files, or just those whose name (without .txt) is in `only`."""
+    return sorted(p for p in folder.glob("*.txt") if not only or p.stem in only)
+
+
+def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Tally, Tally, Tally]:
     """Tallies for single utterances, answer lines (text only) and answer counts over one folder's files."""
     utt, lines, counts = Tally(), Tally(), Tally()
-    for path in sorted(p for p in folder.glob("*.txt") if "answers" not in p.name and (not speech or _speech_file(p))):
+    for path in (p for p in _files(folder, only) if "answers" not in p.name and (not speech or _speech_file(p))):
         for ln in load_utterances(path):
             texts = utterances_of(_cached_transcript(ln.text, "system-design")) if speech else cleaned_one(ln.text)
             hits = detect_all(texts)
             for f in FEATURES:
                 utt.add(f, int(bool(hits[f])), int(f in ln.labels), ln.text)
-    for path in sorted(p for p in folder.glob("*.txt") if "answers" in p.name and (not speech or _speech_file(p))):
+    for path in (p for p in _files(folder, only) if "answers" in p.name and (not speech or _speech_file(p))):
         for ans in load_answers(path):
             if speech:
                 texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
@@ -141,10 +148,14 @@ def report(title: str, tally: Tally) -> None:
         print(f"  {f:20} {p:9.3f} {r:7.3f} {f1:6.3f}   {tp}/{fp}/{fn}")
 
 
-def _sizes(folder: Path) -> str:
-    n_utts = sum(len(load_utterances(p)) for p in folder.glob("*.txt") if "answers" not in p.name)
-    answers = [a for p in folder.glob("*.txt") if "answers" in p.name for a in load_answers(p)]
+def _sizes(folder: Path, only: tuple[str, ...] = ()) -> str:
+    n_utts = sum(len(load_utterances(p)) for p in _files(folder, only) if "answers" not in p.name)
+    answers = [a for p in _files(folder, only) if "answers" in p.name for a in load_answers(p)]
     return f"{n_utts} utterances, {len(answers)} answers ({sum(len(a.lines) for a in answers)} answer lines)"
+
+
+def _shown(folder: Path) -> str:
+    return str(folder.relative_to(ROOT)) if folder.is_relative_to(ROOT) else str(folder)
 
 
 def main() -> None:
@@ -155,25 +166,30 @@ def main() -> None:
     ap.add_argument("--set", choices=("own", "heldout", "both"), default="both",
                     help="own: tests/data/labelled (the model's training data); heldout: tests/data/heldout (never trained or tuned on)")
     ap.add_argument("--rules", action="store_true", help="score the rule detectors alone, without the learned check")
+    ap.add_argument("--heldout", type=Path, default=HELDOUT, metavar="DIR",
+                    help="the held-out folder (default tests/data/heldout); any folder of files in the same format")
+    ap.add_argument("--files", default="", metavar="NAME,...",
+                    help="only these files, by name without .txt (e.g. batch-b,answers-c)")
     args = ap.parse_args()
     RULES_ONLY = args.rules
-    sets = [("OWN", DATA), ("HELD-OUT", HELDOUT)]
+    only = tuple(n.strip().removesuffix(".txt") for n in args.files.split(",") if n.strip())
+    sets = [("OWN", DATA), ("HELD-OUT", args.heldout.resolve())]
     sets = [s for s in sets if args.set == "both" or s[0].lower().replace("-", "") == args.set]
     shown: list[Tally] = []
     for name, folder in sets:
-        print(f"\n=== {name} set ({folder.relative_to(ROOT)}): {_sizes(folder)}; detection: {'rules only' if RULES_ONLY else 'rules + learned check'}")
+        print(f"\n=== {name} set ({_shown(folder)}): {_sizes(folder, only)}; detection: {'rules only' if RULES_ONLY else 'rules + learned check'}")
         if name == "OWN" and not RULES_ONLY:
             from mockvoice.learned import load_model
 
             print(f"    (the model was trained on this set; its cross-validated F1 by file: {load_model().meta.get('cv_f1')})")
-        utt, lines, counts = evaluate(folder, speech=False)
+        utt, lines, counts = evaluate(folder, speech=False, only=only)
         report(f"{name} TEXT: single utterances", utt)
         report(f"{name} TEXT: answer lines in context", lines)
         report(f"{name} TEXT: answers, per-feature counts", counts)
         shown += [utt, lines, counts]
         if not args.text_only:
             t0 = time.perf_counter()
-            s_utt, _, s_counts = evaluate(folder, speech=True)
+            s_utt, _, s_counts = evaluate(folder, speech=True, only=only)
             print(f"\n({name} speech: espeak-ng rate 150 -> default model, {time.perf_counter() - t0:.0f} s incl. cache)")
             report(f"{name} SPEECH: single utterances", s_utt)
             report(f"{name} SPEECH: answers, per-feature counts", s_counts)
