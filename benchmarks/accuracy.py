@@ -16,6 +16,7 @@ Usage: .venv/bin/python benchmarks/accuracy.py [--set own|heldout|both] [--heldo
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import sys
 import time
@@ -112,7 +113,7 @@ def _files(folder: Path, only: tuple[str, ...] = ()) -> list[Path]:
 
 def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Tally, Tally, Tally]:
     """Tallies for single utterances, answer lines (text only) and answer counts over one folder's files."""
-    utt, lines, counts = Tally(), Tally(), Tally()
+    utt, lines, counts = Tally(), Tally(), Tally()  # lines: answer lines, in text as written, in speech aligned
     for path in (p for p in _files(folder, only) if "answers" not in p.name and (not speech or _speech_file(p))):
         for ln in load_utterances(path):
             texts = utterances_of(_cached_transcript(ln.text, "system-design")) if speech else cleaned_one(ln.text)
@@ -123,6 +124,12 @@ def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Ta
         for ans in load_answers(path):
             if speech:
                 texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
+                where = line_of_utterance(texts, [ln.text for ln in ans.lines])
+                hits = detect_all(texts)
+                for f in FEATURES:
+                    found = {where[i] for i in hits[f]}
+                    for j, ln in enumerate(ans.lines):
+                        lines.add(f, int(j in found), int(f in ln.labels), f"[{ans.id}] {ln.text}")
             else:
                 texts = utterances_of(Transcript.from_text(ans.text))
                 line_hits = detect_all([cleaned_one(ln.text)[0] for ln in ans.lines])
@@ -133,6 +140,36 @@ def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Ta
             for f in FEATURES:
                 counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")
     return utt, lines, counts
+
+
+def line_of_utterance(texts: list[str], lines: list[str]) -> list[int]:
+    """For each spoken utterance, the labelled line most of its words came from (aligned on words, in order).
+
+    Speech-to-text splits and joins sentences differently from how the answer was written, so spoken
+    answers are compared line by line through this alignment: a line counts as found for a feature when
+    an utterance aligned to it has that feature. An utterance with no aligned word takes its predecessor's line.
+    """
+    src: list[str] = []
+    src_line: list[int] = []
+    for j, text in enumerate(lines):
+        words = " ".join(cleaned_one(text)).split()
+        src += words
+        src_line += [j] * len(words)
+    hyp: list[str] = []
+    hyp_utt: list[int] = []
+    for i, text in enumerate(texts):
+        words = text.split()
+        hyp += words
+        hyp_utt += [i] * len(words)
+    votes: list[dict[int, int]] = [{} for _ in texts]
+    for a, b, n in difflib.SequenceMatcher(None, src, hyp, autojunk=False).get_matching_blocks():
+        for k in range(n):
+            v = votes[hyp_utt[b + k]]
+            v[src_line[a + k]] = v.get(src_line[a + k], 0) + 1
+    out: list[int] = []
+    for v in votes:
+        out.append(max(v, key=v.get) if v else (out[-1] if out else 0))
+    return out
 
 
 def cleaned_one(text: str) -> list[str]:
@@ -189,11 +226,12 @@ def main() -> None:
         shown += [utt, lines, counts]
         if not args.text_only:
             t0 = time.perf_counter()
-            s_utt, _, s_counts = evaluate(folder, speech=True, only=only)
+            s_utt, s_lines, s_counts = evaluate(folder, speech=True, only=only)
             print(f"\n({name} speech: espeak-ng rate 150 -> default model, {time.perf_counter() - t0:.0f} s incl. cache)")
             report(f"{name} SPEECH: single utterances", s_utt)
+            report(f"{name} SPEECH: answer lines, aligned to the transcript", s_lines)
             report(f"{name} SPEECH: answers, per-feature counts", s_counts)
-            shown += [s_utt, s_counts]
+            shown += [s_utt, s_lines, s_counts]
     if args.errors:
         for t in shown:
             for e in t.errors:

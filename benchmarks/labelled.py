@@ -15,6 +15,7 @@ class Line:
     text: str
     labels: frozenset[str]
     section: str = ""
+    unknown: frozenset[str] = frozenset()  # features this line is not labelled for either way ("?fm"): clause files only
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,10 @@ class Answer:
 
 def _line(raw: str, section: str) -> Line:
     tags, _, text = raw.partition("|")
-    labels = frozenset(TAGS[t.strip()] for t in tags.split(",") if t.strip() not in ("", "-"))
-    return Line(text.strip(), labels, section)
+    names = [t.strip() for t in tags.split(",") if t.strip() not in ("", "-")]
+    labels = frozenset(TAGS[t] for t in names if not t.startswith("?"))
+    unknown = frozenset(TAGS[t[1:]] for t in names if t.startswith("?"))
+    return Line(text.strip(), labels, section, unknown)
 
 
 def load_utterances(path: Path = DATA / "utterances.txt") -> list[Line]:

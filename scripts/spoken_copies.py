@@ -8,6 +8,14 @@ benchmarks/accuracy.py does and through its cache (tests/.cache/accuracy/), and 
 same tags as `TAGS | transcript`. Training on these copies teaches the learned check how answers
 read after speech-to-text (dropped question marks, misheard terms, merged sentences). The held-out
 sets are never passed here. Lines whose speech transcribes to nothing are left out.
+
+Scoring judges each utterance the transcript splits into (sentences, and clauses at comma pauses:
+utterances.py), so a line whose speech splits into two or more utterances is also written to
+tests/data/labelled/clauses/asr-FILE as one group of those utterances, in the answers format. The
+labels are per line, not per clause, so each clause is marked unknown ("?fm") for the line's features
+and negative for the rest (but see CLAUSE_UNKNOWN): the trainer learns from the clauses what a fragment
+out of context is not ("which time out regularly" is no question) and never guesses which clause carried
+a feature.
 """
 
 from __future__ import annotations
@@ -23,21 +31,47 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from accuracy import _cached_transcript  # noqa: E402
 from labelled import DATA, TAGS, load_utterances  # noqa: E402
 
+from mockvoice.utterances import split_utterances  # noqa: E402
+
+CLAUSES = DATA / "clauses"
+# Clauses only ever teach what a fragment is NOT (which clause of a positive line carries its feature is
+# unknown). For these features that one-sidedness taught "fragment, so no" and cost recall on spoken answers
+# (held-out B-E aligned answer lines: trade-off 0.80 -> 0.74, failure mode 0.79 -> 0.76), so their clauses are
+# left unknown and clauses teach clarifying questions only, where fragments that look like questions
+# ("which time out regularly") were the false positives (0.86 -> 0.87).
+CLAUSE_UNKNOWN = frozenset(TAGS.values()) - {"clarifying_question"}
+
 _TAG_OF = {v: k for k, v in TAGS.items()}
+
+
+def _write(path: Path, rows: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def spoken_copy(src: Path) -> Path:
     out = src.with_name("asr-" + src.name)
     rows = [f"# {src.name} spoken by espeak-ng (rate 150) and transcribed by the default model; "
             "written by scripts/spoken_copies.py, do not edit. Format: TAGS | TEXT"]
-    for ln in load_utterances(src):
-        text = " ".join(_cached_transcript(ln.text, "system-design").text.split())
-        if text:
-            tags = ",".join(_TAG_OF[f] for f in sorted(ln.labels, key=list(TAGS.values()).index)) or "-"
-            rows.append(f"{tags} | {text}")
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    groups = [f"# {src.name}: lines whose speech split into several utterances, each line one group of its clauses; "
+              "?TAG = the line has that feature but which clause carries it is unknown. "
+              "Written by scripts/spoken_copies.py, do not edit."]
+    for n, ln in enumerate(load_utterances(src), 1):
+        tr = _cached_transcript(ln.text, "system-design")
+        text = " ".join(tr.text.split())
+        if not text:
+            continue
+        order = sorted(ln.labels, key=list(TAGS.values()).index)
+        rows.append(f"{','.join(_TAG_OF[f] for f in order) or '-'} | {text}")
+        utts = split_utterances(tr)
+        if len(utts) > 1:
+            groups.append(f"## {src.stem}:{n} | system-design | - | clauses")
+            unknown = ",".join("?" + t for t, f in TAGS.items() if f in ln.labels or f in CLAUSE_UNKNOWN) or "-"
+            groups += [f"{unknown} | {u.text}" for u in utts]
+    _write(out, rows)
+    _write(CLAUSES / out.name, groups)
     return out
 
 

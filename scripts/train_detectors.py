@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/train_detectors.py [--l2 0.003] [--folds 6] [--dry-run]
 
-Every labelled utterance file is read one utterance at a time, every answer file one answer at a
-time (its lines in context), through the same cleaning, rules and features scoring uses. One
-logistic regression per feature is fitted with numpy (L2, Adam, full batch). Before the final fit,
+Every labelled utterance file is read one utterance at a time, every answer file (and every clause
+group in clauses/, written by spoken_copies.py) one answer at a time, its lines in context, through the
+same cleaning, rules and features scoring uses. One logistic regression per feature is fitted with
+numpy (L2, Adam, full batch); a clause's "?TAG" labels are left out of the loss. Before the final fit,
 files are split into folds and each fold is predicted by a model trained on the others: those
 out-of-fold predictions give the cross-validated F1 printed and stored in the model's metadata. tests/data/heldout/ is never read here.
 """
@@ -39,23 +40,29 @@ THRESHOLD = 0.5
 
 
 def data_files(folder: Path = DATA) -> list[Path]:
-    return sorted(folder.glob("*.txt"))
+    """The labelled files, and the clause groups of their spoken copies (clauses/, see spoken_copies.py)."""
+    return sorted(folder.glob("*.txt")) + sorted((folder / "clauses").glob("*.txt"))
+
+
+def _grouped(p: Path) -> bool:
+    return "answers" in p.name or p.parent.name == "clauses"
 
 
 def data_hash(files: list[Path]) -> str:
     h = hashlib.sha256()
     for p in files:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        h.update(str(p.relative_to(DATA)).encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 
-def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, list[str]]:
-    """Model inputs, labels (n, 5) and the file each example came from."""
+def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, np.ndarray, list[str]]:
+    """Model inputs, labels (n, 5), which labels are known (n, 5; a clause's "?fm" is not) and each example's file."""
     X: list[set[str]] = []
     Y: list[list[bool]] = []
+    M: list[list[bool]] = []
     G: list[str] = []
     for p in files:
-        if "answers" in p.name:
+        if _grouped(p):
             groups = [[ln for ln in a.lines] for a in load_answers(p)]
         else:
             groups = [[ln] for ln in load_utterances(p)]
@@ -64,8 +71,9 @@ def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, list[str]]:
             for t, s, ln in zip(texts, signals(texts)[0], lines):
                 X.append(utterance_features(t, s))
                 Y.append([f in ln.labels for f in FEATURES])
-                G.append(p.name.removeprefix("asr-"))  # a spoken copy stays in its source's fold
-    return X, np.array(Y, dtype=np.float32), G
+                M.append([f not in ln.unknown for f in FEATURES])
+                G.append(p.name.removeprefix("asr-"))  # a spoken copy (and its clauses) stays in its source's fold
+    return X, np.array(Y, dtype=np.float32), np.array(M, dtype=np.float32), G
 
 
 class Sparse:
@@ -88,8 +96,8 @@ class Sparse:
         return np.stack([np.bincount(self.cols, H[:, k], self.shape[1]) for k in range(G.shape[1])], axis=1)
 
 
-def fit(A: Sparse, Y: np.ndarray, l2: float, iters: int = 400) -> tuple[np.ndarray, np.ndarray]:
-    """Logistic regression for all features at once: weights (V, 5) and bias (5,)."""
+def fit(A: Sparse, Y: np.ndarray, M: np.ndarray, l2: float, iters: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression for all features at once: weights (V, 5) and bias (5,); labels where M is 0 are ignored."""
     n = A.shape[0]
     W = np.zeros((A.shape[1], Y.shape[1]), dtype=np.float32)
     b = np.zeros(Y.shape[1], dtype=np.float32)
@@ -97,7 +105,7 @@ def fit(A: Sparse, Y: np.ndarray, l2: float, iters: int = 400) -> tuple[np.ndarr
     lr, b1, b2 = 0.05, 0.9, 0.999
     for t in range(1, iters + 1):
         P = 1.0 / (1.0 + np.exp(-(A.dot(W) + b)))
-        G = P - Y
+        G = (P - Y) * M
         gW = A.tdot(G) / n + l2 * W
         gb = G.mean(axis=0)
         for g, m, v, p in ((gW, mW, vW, W), (gb, mb, vb, b)):
@@ -118,7 +126,7 @@ def f1(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
     return p, r, 2 * p * r / max(p + r, 1e-9)
 
 
-def cross_validate(X, Y, G, l2: float, folds: int) -> np.ndarray:
+def cross_validate(X, Y, M, G, l2: float, folds: int) -> np.ndarray:
     """Out-of-fold probabilities (n, 5), files dealt round-robin into folds."""
     names = sorted(set(G))
     fold_of = {name: k % folds for k, name in enumerate(names)}
@@ -127,7 +135,7 @@ def cross_validate(X, Y, G, l2: float, folds: int) -> np.ndarray:
     for k in range(folds):
         tr, te = fold != k, fold == k
         vocab = vocabulary([x for x, keep in zip(X, tr) if keep])
-        W, b = fit(Sparse([x for x, keep in zip(X, tr) if keep], vocab), Y[tr], l2)
+        W, b = fit(Sparse([x for x, keep in zip(X, tr) if keep], vocab), Y[tr], M[tr], l2)
         P[te] = 1.0 / (1.0 + np.exp(-(Sparse([x for x, keep in zip(X, te) if keep], vocab).dot(W) + b)))
     return P
 
@@ -140,26 +148,28 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     files = data_files()
-    X, Y, G = examples(files)
+    X, Y, M, G = examples(files)
     gold = Y.astype(bool)
+    known = M.astype(bool)
     print(f"{len(X)} labelled utterances from {len(files)} files; positives: "
           + ", ".join(f"{f} {int(Y[:, k].sum())}" for k, f in enumerate(FEATURES)))
-    P = cross_validate(X, Y, G, args.l2, args.folds)
+    P = cross_validate(X, Y, M, G, args.l2, args.folds)
     thresholds, cv = [], {}
     print(f"{args.folds}-fold cross-validation by file (l2 {args.l2}), threshold {THRESHOLD}:")
     print(f"  {'feature':20} {'precision':>9} {'recall':>7} {'F1':>6}")
     for k, f in enumerate(FEATURES):
-        p, r, score = f1(P[:, k] >= THRESHOLD, gold[:, k])
+        p, r, score = f1(P[known[:, k], k] >= THRESHOLD, gold[known[:, k], k])
         thresholds.append(THRESHOLD)
         cv[f] = round(score, 3)
         print(f"  {f:20} {p:9.3f} {r:7.3f} {score:6.3f}")
     vocab = vocabulary(X)
-    W, b = fit(Sparse(X, vocab), Y, args.l2)
+    W, b = fit(Sparse(X, vocab), Y, M, args.l2)
     model = Model(vocab, W.astype(np.float64), b.astype(np.float64), np.array(thresholds), {
-        "trained_on": data_hash(files), "utterances": len(X), "files": [p.name for p in files],
+        "trained_on": data_hash(files), "utterances": len(X), "files": [str(p.relative_to(DATA)) for p in files],
         "l2": args.l2, "folds": args.folds, "cv_f1": cv, "min_count": MIN_COUNT,
     })
-    train_f1 = {f: round(f1(model.found(model.scores(X))[:, k], gold[:, k])[2], 3) for k, f in enumerate(FEATURES)}
+    found = model.found(model.scores(X))
+    train_f1 = {f: round(f1(found[known[:, k], k], gold[known[:, k], k])[2], 3) for k, f in enumerate(FEATURES)}
     print(f"vocabulary {len(vocab)}; training-set F1 {train_f1}; {time.perf_counter() - t0:.0f} s")
     if not args.dry_run:
         OUT.parent.mkdir(parents=True, exist_ok=True)
