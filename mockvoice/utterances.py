@@ -3,7 +3,8 @@
 Speech-to-text punctuation is unreliable, so a long gap between words also ends an utterance, and
 so does a shorter pause after a comma once the utterance is a clause long: speech-to-text often
 writes a run of spoken sentences as one comma-joined sentence, which would count several
-trade-offs or failure modes as one.
+trade-offs or failure modes as one. A run-on with no punctuation at all is cut before a clause
+opener ("so", "and", "if", ...) once a piece is 30 words long.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ __all__ = ["Utterance", "split_utterances", "normalise"]
 GAP_BREAK_S = 0.8
 CLAUSE_GAP_S = 0.35  # a pause after a comma that ends a clause of at least CLAUSE_WORDS words
 CLAUSE_WORDS = 8
+# Speech-to-text at times drops every full stop for a minute of speech, leaving one 100+ word "sentence";
+# such a run-on is cut before a word that usually opens a new clause once the piece is RUNON_WORDS long
+RUNON_WORDS = 30
+_CLAUSE_OPENERS = frozenset({"so", "and", "then", "for", "if", "now", "also", "okay", "ok", "plus", "but", "when", "once"})
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
 
@@ -68,6 +73,8 @@ def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]
                 flush(True)
             elif gap >= CLAUSE_GAP_S and len(current) >= CLAUSE_WORDS and current[-1].text[-1:] == ",":
                 flush(False)
+        if len(current) >= RUNON_WORDS and w.text.strip(" ,").lower() in _CLAUSE_OPENERS:
+            flush(False)
         current.append(w)
         last_end = w.end
         last = w.text[-1:]

@@ -75,6 +75,21 @@ def test_a_comma_pause_splits_a_long_sentence_into_clauses_of_one_sentence():
     assert utts[0].sentence == utts[1].sentence != utts[2].sentence
 
 
+def test_an_unpunctuated_run_on_is_cut_before_clause_openers_once_a_piece_is_long():
+    from mockvoice.transcript import Segment, Transcript, Word
+    from mockvoice.utterances import RUNON_WORDS, split_utterances
+
+    first = "around a hundred bytes a message is two hundred gigs a day " * 3  # 36 words, no punctuation, no pause
+    text = first + "so we keep a websocket per user and if a gateway node dies the clients reconnect with backoff"
+    words = [Word(text=tok, start=round(0.3 * k, 2), end=round(0.3 * k + 0.28, 2)) for k, tok in enumerate(text.split())]
+    tr = Transcript(text=text, segments=(Segment(text=text, words=tuple(words)),))
+    utts = split_utterances(tr)
+    assert [u.text.split()[0] for u in utts] == ["around", "so"]  # "and", "if" come before the second piece is long
+    assert len(utts[0].text.split()) >= RUNON_WORDS and utts[0].sentence == utts[1].sentence
+    short = tuple(words[:10]) + tuple(w.model_copy(update={"text": "so"}) for w in words[10:11])
+    assert len(split_utterances(Transcript(text="x", segments=(Segment(text="x", words=short),)))) == 1  # too short to cut
+
+
 def test_a_question_split_at_its_alternatives_counts_once():
     from mockvoice.detection import _fold_alternatives
     from mockvoice.questions import Hit
