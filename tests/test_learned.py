@@ -110,3 +110,12 @@ def test_ngrams_memo_gives_the_same_features_as_stemming_each_token():
         assert {"~retri", "~happen", "~failover", "~caus", "~duplicat", "~writ", "~real"} <= feats
         assert {_stem(t) for t in text.replace("12", "<n>").split() if _stem(t)} == {f for f in feats if f.startswith("~")}
         assert "<n> times" in feats and "<s> retries happening" in feats
+
+
+def test_an_estimate_spread_over_the_clauses_of_one_sentence_counts_once():
+    from mockvoice.detection import _fold_clauses
+    from mockvoice.questions import Hit
+
+    hits = [Hit(0, "x"), Hit(1, "y"), Hit(3, "z"), Hit(4, "w")]
+    sentences = [0, 0, 0, 1, 2]  # clauses 0-2 one sentence; 3 and 4 sentences of their own
+    assert [(h.index, h.through) for h in _fold_clauses(hits, sentences)] == [(0, 1), (3, None), (4, None)]
