@@ -226,7 +226,12 @@ _RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes
 _UNIT = gated(_rx(r"percent", r"ms", r"milliseconds?", r"seconds?", r"[kmgtp]b", r"\w+bytes?", r"qps", r"rps", r"users", r"requests"))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _quantities(t: str) -> list[str]:
+    if _DIGIT.search(t) is None:  # every quantity holds a digit: skip both patterns (the sub only adds spaces)
+        return []
     t = _NOT_QUANTITY.sub(" ", t)
     return _NUMS.findall(t)
 
