@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-from .prefilter import gated
+from .prefilter import Regrouped, gated
 from .questions import Analysis, Hit, clarifying_question, cleaned, is_question_form, rx as _rx
 from .spoken import clean
 
@@ -39,9 +39,9 @@ _TRADE_EXPLICIT = gated(_rx(
     r"premature", r"overkill", r"on (?:the )?one hand", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
     r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
-))
-_CONTRAST = re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
-                       r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b")
+), regroup=True)
+_CONTRAST = Regrouped(re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
+                       r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b"))
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
 _COST_AFTER = gated(_rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
                   r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays"))
@@ -55,7 +55,7 @@ _EVAL = gated(_rx(
     r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*", r"everywhere", r"one ?way", r"holds", r"hurts?", r"cold starts?",
     r"old", r"out of date", r"quick\w*", r"cut\w*", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
     r"resilien\w+", r"durab\w+", r"robust", r"wasteful", r"bottlenecks?", r"downtime", r"infrastructure",
-))
+), regroup=True)
 _REASON = _rx(r"because", r"since", r"so", r"means", r"which", r"given", r"as")
 _EMPTY_TRADE = gated(_rx(
     r"there (?:are|is|will be) (?:always |some |of course |obviously )?(?:tradeoffs?|pros and cons)", r"everything (?:is|has) (?:a )?tradeoffs?",
@@ -94,7 +94,7 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[s
 
 
 _BENEFIT = gated(_rx(r"help", r"keep", r"give", r"let", r"allow", r"save", r"avoid", r"improve", r"reduce", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
-               r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)"))
+               r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)"), regroup=True)
 _DECIDE = gated(_rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)"))
 
 
@@ -155,12 +155,12 @@ _HANDLING = gated(_rx(
     r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
-))
+), regroup=True)
 _NEGATED = gated(re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*"))
 # a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling
-_MEASURED = gated(re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b"))
+_MEASURED = gated(re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b"), regroup=True)
 _DENIAL = gated(_rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
@@ -171,7 +171,7 @@ _DENIAL = gated(_rx(
     r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
     r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
     r"nothing (?:can|will) go wrong", r"so it's fine", r"so that's fine", r"won't go down",
-))
+), regroup=True)
 
 
 def failure_mode(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
@@ -210,15 +210,15 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = (), notes: list[se
 # --- scale estimates ------------------------------------------------------------------
 _NUM = r"\d+(?:\.\d+)?"
 _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=(?:kb|mb|gb|tb|pb|ms|x|k)\b)")
-_NOT_QUANTITY = gated(re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b"))
-_OP = re.compile(
+_NOT_QUANTITY = gated(re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b"), regroup=True)
+_OP = Regrouped(re.compile(
     r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of|"
     r"a (?:second|minute|hour|day|week|month|year)|percent)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
     r"equals|becomes|works out|call it|or|about|roughly|around|to|takes?|adds?|add up to|totals?|need)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
     r"\b(?:percent|percentage) of\b|" + _NUM + r" (?:\w+ ){0,4}(?:each|apiece|per \w+)\b.{0,60}?" + _NUM + r"|"
     r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it|takes?|adds?|add up to|totals?) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
     r"\b" + _NUM + r" (?:\w+ )?to 1\b"
-)
+))
 _RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|equals|becomes|works out|call it|we need|need|becomes|handles|"
                      r"takes?|adds?|totals?)\b")
 
@@ -269,7 +269,7 @@ _MON = gated(_rx(
     r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
     r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?",
     r"(?:check|checking|look at|looking at|read|pull up|open) (?:the |our )?(?:\w+ )?(?:logs?|graphs?|dashboards?|metrics)", r"error graphs?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
-))
+), regroup=True)
 _MON_NOT = gated(_rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",

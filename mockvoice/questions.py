@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .prefilter import gated
+from .prefilter import Regrouped, gated
 from .spoken import clean
 from .utterances import Utterance
 
@@ -67,7 +67,7 @@ _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want 
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
 _WHICH = r"(?:^|[.?] |\b(?:so|and|okay|ok|also|but|then|first|now)\s)which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)"
 _QSTART = gated(re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
-                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+"))
+                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+"), regroup=True)
 _CHECK_IN = gated(rx(
     r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer",
     r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
@@ -94,11 +94,11 @@ _EMPLOYER = gated(rx(
     r"interview process", r"promotion", r"mentorship", r"what's it like",
     r"(?:have|did) you (?:been|joined|worked|work) (?:at|on|with|here|there|for)", r"how long have you",
     r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
-))
+), regroup=True)
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
 _SELF = gated(re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))"))
 _WHY = gated(re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b"))
-SCOPE = rx(
+SCOPE = Regrouped(rx(
     r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy",
     r"latency", r"consisten\w*", r"availab\w*", r"nines", r"budget", r"cost\w*", r"regions?", r"global\w*",
     r"countr\w+", r"scale", r"peak", r"features?", r"requirements?", r"scope", r"mobile", r"web", r"devices?",
@@ -114,7 +114,7 @@ SCOPE = rx(
     r"refunds?", r"guarantee\w*", r"who", r"which", r"internal", r"public", r"pipelines?", r"ci", r"process",
     r"today", r"currently", r"tooling", r"downtime", r"worst case", r"audit\w*", r"logs?", r"requirements?",
     r"tolerable", r"allowed", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
-)
+))
 _ALT = gated(re.compile(r"\b\w+ or (?:\w+ )?\w+"))
 
 

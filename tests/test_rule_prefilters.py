@@ -1,4 +1,4 @@
-"""The literal prefilters on the rule regexes (prefilter.py) change nothing: same matches, same detector output."""
+"""The literal prefilters and regrouped alternations of the rule regexes (prefilter.py) change nothing: same matches, same detector output."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from mockvoice.detection import signals
 from mockvoice.spoken import clean
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
-GATED = {f"{mod.__name__.rsplit('.', 1)[1]}.{name}": obj for mod in (detectors, questions)
-         for name, obj in vars(mod).items() if isinstance(obj, prefilter.Gated)}
+FAST = {f"{mod.__name__.rsplit('.', 1)[1]}.{name}": obj for mod in (detectors, questions)
+        for name, obj in vars(mod).items() if isinstance(obj, (prefilter.Gated, prefilter.Regrouped))}
+GATED = {name: obj for name, obj in FAST.items() if isinstance(obj, prefilter.Gated)}
 _WORD = "abcdefghijklmnopqrstuvwxyz0123456789_'"
 _SPACE = " \t\n"
 
@@ -124,6 +125,10 @@ def texts() -> list[str]:
             host = clean(rng.choice(raw)).split(" ")
             at = rng.randrange(len(host) + 1)
             out += [s, " ".join(host[:at] + [s] + host[at:]), _mutate(s, rng)]
+    for name, g in sorted(FAST.items()):  # and of the patterns only regrouped
+        if name not in GATED:
+            tree = list(_parser.parse(g.pattern))
+            out += [s for s in (_sample(tree, rng) for _ in range(600)) if g.rx.search(s)][:150]
     return out
 
 
@@ -145,9 +150,10 @@ def _same(a: re.Match | None, b: re.Match | None) -> bool:
     return (a is None) == (b is None) and (a is None or (a.span(), a.groups()) == (b.span(), b.groups()))
 
 
-def test_gated_pattern_answers_as_the_plain_one(texts):
+def test_gated_and_regrouped_patterns_answer_as_the_plain_ones(texts):
     rng = random.Random(2)
-    for name, g in GATED.items():
+    assert sum(g._fast is not g.rx for g in GATED.values()) >= 5 and len(FAST) > len(GATED)
+    for name, g in FAST.items():
         for t in texts:
             assert _same(g.search(t), g.rx.search(t)), (name, t)
             assert g.findall(t) == g.rx.findall(t) and g.sub(" ", t) == g.rx.sub(" ", t), (name, t)
@@ -171,7 +177,7 @@ def test_detectors_give_the_same_signals_as_the_plain_regexes(texts, monkeypatch
         return [signals(a) for a in answers], [[detectors.strength(m, t) for m in methods] for t in texts]
 
     gated = run()
-    for name, g in GATED.items():  # every gate off: the plain patterns, and no digit test
+    for name, g in FAST.items():  # every gate and regrouping off: the plain patterns, and no digit test
         module, attr = name.split(".")
         monkeypatch.setattr({"detectors": detectors, "questions": questions}[module], attr, g.rx)
     monkeypatch.setattr(detectors, "_STRENGTH", {k: tuple(getattr(p, "rx", p) for p in v) for k, v in detectors._STRENGTH.items()})
