@@ -44,7 +44,7 @@ _CONTRAST = Regrouped(re.compile(r"\b(?:but(?! (?:before|after|also|still|first)
                        r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b"))
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
 _COST_AFTER = gated(_rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
-                  r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays"))
+                  r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays"), regroup=True)
 _EVAL = gated(_rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
     r"throughput", r"overhead", r"operational\w*", r"operate", r"harder", r"hard", r"easier", r"easy", r"flexib\w+", r"memory",
@@ -137,7 +137,7 @@ _FAILURE = gated(_rx(
     r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze|poison)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
-))
+), regroup=True)
 # adverse events that count as a failure mode inside a condition ("when memory runs low, ...") or after a modal
 _ADVERSE = (r"runs? low|low on|kill(?:s|ed)?|flap\w*|interrupt\w*|stuck|hang(?:s|ing)?|hung|frozen|freez\w*|full|missing|late|delayed|"
             r"dropped|rejected|throttl\w*|spik\w+|flood\w*|surg\w+|overwhelm\w*|misbehav\w*|misconfigur\w*|invalid|wrong|"
@@ -158,7 +158,7 @@ _HANDLING = gated(_rx(
 ), regroup=True)
 _NEGATED = gated(re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
-                      r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*"))
+                      r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*"), regroup=True)
 # a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling
 _MEASURED = gated(re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b"), regroup=True)
 _DENIAL = gated(_rx(
@@ -280,7 +280,7 @@ _MON_NOT = gated(_rx(
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?) (?:an? )?(?:\w+ )?(?:alert|notification)s?", r"(?:contract|business|sales|marketing|product|okr|kpi)s? metrics", r"metrics (?:in|of|for) the (?:contract|business|sales|marketing)",
     r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
-))
+), regroup=True)
 
 
 def _product_context(t: str) -> re.Match[str] | None:

@@ -143,6 +143,7 @@ def literal_trie(words: Iterable[str]) -> str:
 
 
 _MAX_SPREAD = 64  # most alternatives one distributed group may become
+_MAX_LEAD = 64  # most literal-led alternatives one alternative may become to join a group
 
 
 def _lead(items: list) -> list[list] | None:
@@ -163,7 +164,7 @@ def _lead(items: list) -> list[list] | None:
                 return None
             out += led
         return out
-    if op in (C.MAX_REPEAT, C.POSSESSIVE_REPEAT) and av[0] == 0 and av[1] == 1 and op is C.MAX_REPEAT:
+    if op is C.MAX_REPEAT and av[0] == 0 and av[1] == 1:  # greedy X?
         with_x, without = _lead(list(av[2]) + items[1:]), _lead(items[1:])
         if with_x is None or without is None or len(with_x) + len(without) > _MAX_SPREAD:
             return None
@@ -174,15 +175,28 @@ def _lead(items: list) -> list[list] | None:
 def _grouped(state, alts: list[list]) -> list[list] | None:
     """Alternatives sharing a first literal merged into one (c(?:x|y)): the engine skips a whole group on one
     character test. Exact: alternatives opening with different characters never match at the same place,
-    and each group keeps its members in order. None when some alternative cannot be led by a literal."""
-    led: list[list] = []
-    for alt in alts:
-        one = _lead(list(alt))
-        if one is None:
-            return None
-        led += one
-    if len(led) > 4 * len(alts) + 8:
-        return None
+    and each group keeps its members in order. An alternative that cannot be led by a literal (`\\w+ lags`)
+    stays where it is, and only the runs of alternatives between such ones are grouped. None: no change."""
+    out: list[list] = []
+    run: list[list] = []  # literal-led alternatives since the last one that is not
+    changed = False
+    for alt in alts + [None]:
+        one = None if alt is None else _lead(list(alt))
+        if one is not None and len(one) <= _MAX_LEAD:
+            run += one
+            continue
+        if len(run) > 1:
+            out += _group_run(state, run)
+            changed = True
+        else:
+            out += run
+        run = []
+        if alt is not None:
+            out.append(alt)
+    return out if changed else None
+
+
+def _group_run(state, led: list[list]) -> list[list]:
     groups: dict[int, list[list]] = {}
     for alt in led:
         groups.setdefault(alt[0][1], []).append(alt[1:])

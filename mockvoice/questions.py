@@ -84,7 +84,7 @@ _CHECK_IN = gated(rx(
     r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far",
     r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
-))
+), regroup=True)
 _EMPLOYER = gated(rx(
    
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",

@@ -62,8 +62,6 @@ class ItemResult:
         return None if a is None or b is None else round(a - b, 1)
 
 
-
-
 # --- the work on one session (runs in a worker) -------------------------------------------
 def _rubric(name: str | None, cache: dict) -> Rubric:
     """A rubric loaded once per process (and its content hash computed once: it serialises the rubric)."""
