@@ -27,7 +27,7 @@ def _note(notes: list[set[str]] | None, i: int, *names: str) -> None:
 
 
 # --- trade-offs -----------------------------------------------------------------------
-_TRADE_EXPLICIT = gated(_rx(
+_TRADE_EXPLICIT = Regrouped(_rx(
     r"at the (?:cost|expense|price) of", r"the (?:cost|downside|drawback|catch|price|con|penalty) (?:is|of|here|we pay|there)",
     r"(?:downsides?|drawbacks?)", r"on the other hand", r"in exchange", r"trad(?:e|es|ing|ed) (?:a bit of |some |off )?\w+ (?:for|against)",
     r"tradeoff (?:is|here is|would be|being|between|we make)", r"(?:give|gives|giving|gave) up", r"sacrific\w+", r"good enough",
@@ -39,13 +39,13 @@ _TRADE_EXPLICIT = gated(_rx(
     r"premature", r"overkill", r"on (?:the )?one hand", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
     r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
-), regroup=True)
+))
 _CONTRAST = Regrouped(re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
                        r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b"))
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
 _COST_AFTER = gated(_rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
                   r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays"), regroup=True)
-_EVAL = gated(_rx(
+_EVAL = Regrouped(_rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
     r"throughput", r"overhead", r"operational\w*", r"operate", r"harder", r"hard", r"easier", r"easy", r"flexib\w+", r"memory",
     r"storage", r"consisten\w*", r"availab\w*", r"stale", r"risk\w*", r"coordination", r"collid\w*", r"scal\w+", r"money",
@@ -55,7 +55,7 @@ _EVAL = gated(_rx(
     r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*", r"everywhere", r"one ?way", r"holds", r"hurts?", r"cold starts?",
     r"old", r"out of date", r"quick\w*", r"cut\w*", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
     r"resilien\w+", r"durab\w+", r"robust", r"wasteful", r"bottlenecks?", r"downtime", r"infrastructure",
-), regroup=True)
+))
 _REASON = _rx(r"because", r"since", r"so", r"means", r"which", r"given", r"as")
 _EMPTY_TRADE = gated(_rx(
     r"there (?:are|is|will be) (?:always |some |of course |obviously )?(?:tradeoffs?|pros and cons)", r"everything (?:is|has) (?:a )?tradeoffs?",
@@ -147,7 +147,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|once|during|unless)\b(
                           + _ADVERSE + r")\b")
 _CONSEQUENCE = gated(re.compile(r"\b(?:end up with|in which case|we could end up|(?:would|will|could|might|may) (?:\w+ ){0,2}(?:" + _ADVERSE + r"))\b"))
 # handling that only makes sense against a failure
-_HANDLING = gated(_rx(
+_HANDLING = Regrouped(_rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
@@ -155,7 +155,7 @@ _HANDLING = gated(_rx(
     r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
-), regroup=True)
+))
 _NEGATED = gated(re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
                       r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*"), regroup=True)
@@ -256,7 +256,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = (), notes: list[
 
 
 # --- monitoring -----------------------------------------------------------------------
-_MON = gated(_rx(
+_MON = Regrouped(_rx(
     r"monitor(?:s|ing|ed)?(?! on my| was)", r"metrics?(?! system| ton)", r"alert(?:s|ing|ed)?(?! (?:the|a|their) (?:user|customer|driver|rider)s?)", r"alarms?",
     r"dashboards?", r"slos?", r"slis?", r"error budget", r"tracing", r"traces", r"trace (?:the|a|each|every) (?:request|call)s?", r"observab\w+",
     r"(?:alert|alarm)s? on", r"pag(?:e|ed|ing) on (?:any |every |the )?(?:\w+ )?(?:rates?|errors?|mismatch\w*|failures?|latency|lag)", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"(?:behind|under) (?:a )?feature flags?", r"feature flags? (?:for|to) (?:roll|ship|turn)",
@@ -269,7 +269,7 @@ _MON = gated(_rx(
     r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
     r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?",
     r"(?:check|checking|look at|looking at|read|pull up|open) (?:the |our )?(?:\w+ )?(?:logs?|graphs?|dashboards?|metrics)", r"error graphs?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
-), regroup=True)
+))
 _MON_NOT = gated(_rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
