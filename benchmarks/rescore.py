@@ -174,7 +174,7 @@ def _breakdown(root: Path, n: int) -> dict[str, float]:
     """Seconds per session spent loading, scoring (as rescore does), serialising and committing (one process)."""
     import gc
 
-    from mockvoice.index import read_session as load_session
+    from mockvoice.index import read_session_summary as load_session
     from mockvoice.rescore import _GC_THRESHOLD, _cards
     from mockvoice.versions import StagedWrites, score_version_json
 

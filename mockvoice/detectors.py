@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
+from .prefilter import Regrouped, gated
 from .questions import Analysis, Hit, clarifying_question, cleaned, is_question_form, rx as _rx
 from .spoken import clean
 
@@ -26,7 +27,7 @@ def _note(notes: list[set[str]] | None, i: int, *names: str) -> None:
 
 
 # --- trade-offs -----------------------------------------------------------------------
-_TRADE_EXPLICIT = _rx(
+_TRADE_EXPLICIT = Regrouped(_rx(
     r"at the (?:cost|expense|price) of", r"the (?:cost|downside|drawback|catch|price|con|penalty) (?:is|of|here|we pay|there)",
     r"(?:downsides?|drawbacks?)", r"on the other hand", r"in exchange", r"trad(?:e|es|ing|ed) (?:a bit of |some |off )?\w+ (?:for|against)",
     r"tradeoff (?:is|here is|would be|being|between|we make)", r"(?:give|gives|giving|gave) up", r"sacrific\w+", r"good enough",
@@ -38,13 +39,13 @@ _TRADE_EXPLICIT = _rx(
     r"premature", r"overkill", r"on (?:the )?one hand", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
     r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
-)
-_CONTRAST = re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
-                       r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b")
+))
+_CONTRAST = Regrouped(re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
+                       r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b"))
 # a requirement or limit after "but" is the cost side of a choice ("webhooks cut load but customers need an endpoint")
-_COST_AFTER = _rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
-                  r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays")
-_EVAL = _rx(
+_COST_AFTER = gated(_rx(r"don't", r"doesn't", r"do not", r"does not", r"needs?", r"requires?", r"have to", r"has to", r"must", r"only", r"can't", r"cannot", r"won't", r"wipes?", r"loses?", r"lost",
+                  r"gone", r"breaks?", r"restarts?", r"risk\w*", r"pay", r"pays"), regroup=True)
+_EVAL = Regrouped(_rx(
     r"simpl\w*", r"complex\w*", r"cheap\w*", r"expensive", r"costs?", r"costly", r"fast\w*", r"slow\w*", r"quick\w*", r"latency",
     r"throughput", r"overhead", r"operational\w*", r"operate", r"harder", r"hard", r"easier", r"easy", r"flexib\w+", r"memory",
     r"storage", r"consisten\w*", r"availab\w*", r"stale", r"risk\w*", r"coordination", r"collid\w*", r"scal\w+", r"money",
@@ -54,14 +55,14 @@ _EVAL = _rx(
     r"duplicat\w+", r"safe\w*", r"lose", r"loses", r"load", r"bigger", r"smaller", r"lighter", r"heavier", r"false positives", r"instant", r"operat\w*", r"everywhere", r"one ?way", r"holds", r"hurts?", r"cold starts?",
     r"old", r"out of date", r"quick\w*", r"cut\w*", r"outdated", r"limited", r"limits", r"extra", r"vendor", r"autonomy", r"independent\w*", r"persisten\w+", r"reliab\w+",
     r"resilien\w+", r"durab\w+", r"robust", r"wasteful", r"bottlenecks?", r"downtime", r"infrastructure",
-)
+))
 _REASON = _rx(r"because", r"since", r"so", r"means", r"which", r"given", r"as")
-_EMPTY_TRADE = _rx(
+_EMPTY_TRADE = gated(_rx(
     r"there (?:are|is|will be) (?:always |some |of course |obviously )?(?:tradeoffs?|pros and cons)", r"everything (?:is|has) (?:a )?tradeoffs?",
     r"it depends", r"think about the tradeoffs?", r"(?:handles?|covers?) (?:most of )?(?:them|the tradeoffs)", r"tradeoffs? of course",
     r"every (?:\w+ )?(?:has|is) (?:a )?tradeoffs?", r"with every \w+", r"tradeoffs with", r"(?:has|have) (?:its |their )?pros and cons",
     r"like any (?:design|system|choice)", r"tradeoffs? (?:is|are) something", r"discuss (?:\w+ )?later",
-)
+))
 _NAMEDROP = _rx(
     r"industry standard", r"best practice", r"everyone uses", r"everybody uses", r"what everyone", r"web scale", r"(?:netflix|uber|google|facebook|amazon) uses",
     r"used at (?:netflix|uber|google)", r"proven at", r"since it's modern", r"the best tool", r"it's the standard", r"is the standard",
@@ -92,9 +93,9 @@ def trade_off(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[s
     return Analysis(tuple(hits), tuple(misses))
 
 
-_BENEFIT = _rx(r"help", r"keep", r"give", r"let", r"allow", r"save", r"avoid", r"improve", r"reduce", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
-               r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)")
-_DECIDE = _rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)")
+_BENEFIT = gated(_rx(r"help", r"keep", r"give", r"let", r"allow", r"save", r"avoid", r"improve", r"reduce", r"keeps", r"gives", r"lets", r"allows", r"saves", r"avoids", r"helps", r"improves", r"reduces", r"speeds", r"works",
+               r"(?:don't|do not|never) (?:have to |need to )?(?:manage|run|operate|maintain|worry)"), regroup=True)
+_DECIDE = gated(_rx(r"so (?:i'd|i would|we'd|we would|we) (?:\w+ )?(?:go|pick|take|choose|do|use|start|keep|stick)", r"which is why", r"i'd (?:pick|take|choose|go with)"))
 
 
 def _weighs(t: str) -> str | None:
@@ -121,7 +122,7 @@ def _weighs(t: str) -> str | None:
 
 # --- failure modes --------------------------------------------------------------------
 # a failure event: something concrete that breaks
-_FAILURE = _rx(
+_FAILURE = gated(_rx(
     r"(?:goes|go|is|are|went|was|were|being) down(?! to| from| by| the| through| into| in| a | our| and up| the stack)", r"fail(?:s|ed|ing)?(?! (?:requests?|calls?|responses?|rates?|over|open|closed|jobs? count))",
     r"crash(?:es|ed|ing)?", r"dies", r"died", r"outages?", r"timeout(?! (?:of|is set|value))", r"timing out", r"timed out", r"times out",
     r"fall(?:s|ing)? (?:behind|over)", r"fell behind", r"unreachable", r"unavailable", r"overload\w*", r"exhaust\w*", r"(?:memory )?leaks?",
@@ -136,7 +137,7 @@ _FAILURE = _rx(
     r"(?:would|will|could|can|might|may) (?:\w+ ){0,2}(?:stop|block|break|fail|take down|freeze|poison)", r"at the same time", r"concurrent(?:ly)? (?:writes|updates|requests|bookings)", r"oversell\w*", r"double[- ]book\w*",
     r"(?:can|could|might|may|would) (?:\w+ ){0,2}(?:lose|drop|miss|oversell|serve (?:a |an )?(?:deleted|stale|old|wrong|outdated)|corrupt|overwhelm|overload|crash|hang|stall|deadlock|leak)", r"los(?:e|es|ing|t) (?:the |a |an |our )?(?:\w+ )?(?:node|server|machine|instance|region|zone|disk|data|writes|messages|events|counters|connection|leader|primary)", r"what breaks", r"breaks first", r"\w+ lags", r"slow downstream", r"retries can", r"cascad\w+", r"(?:is|are|gets|got) (?:too )?slow(?! but)", r"conflicts? when", r"will conflict",
     r"disagree\w*", r"silently", r"full table scan", r"missing index", r"replication lag", r"stale (?:reads?|data|prices?|cache)", r"lag(?:s|ging)? behind",
-)
+), regroup=True)
 # adverse events that count as a failure mode inside a condition ("when memory runs low, ...") or after a modal
 _ADVERSE = (r"runs? low|low on|kill(?:s|ed)?|flap\w*|interrupt\w*|stuck|hang(?:s|ing)?|hung|frozen|freez\w*|full|missing|late|delayed|"
             r"dropped|rejected|throttl\w*|spik\w+|flood\w*|surg\w+|overwhelm\w*|misbehav\w*|misconfigur\w*|invalid|wrong|"
@@ -144,9 +145,9 @@ _ADVERSE = (r"runs? low|low on|kill(?:s|ed)?|flap\w*|interrupt\w*|stuck|hang(?:s
             r"(?:not|never|doesn't|won't) finish|lose|loses|losing|lost|too slow|goes down|is down|dies|die|fails?|failing|crash\w*|breaks?|broken|corrupt\w*")
 _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|once|during|unless)\b(?:\s+(?!i\b|you\b|users?\b|user's\b|customers?\b|customer's\b)\S+){0,8}?\s+(?:"
                           + _ADVERSE + r")\b")
-_CONSEQUENCE = re.compile(r"\b(?:end up with|in which case|we could end up|(?:would|will|could|might|may) (?:\w+ ){0,2}(?:" + _ADVERSE + r"))\b")
+_CONSEQUENCE = gated(re.compile(r"\b(?:end up with|in which case|we could end up|(?:would|will|could|might|may) (?:\w+ ){0,2}(?:" + _ADVERSE + r"))\b"))
 # handling that only makes sense against a failure
-_HANDLING = _rx(
+_HANDLING = Regrouped(_rx(
     r"retr(?:y|ies|ied|ying)", r"backoff", r"jitter", r"circuit breakers?", r"failover", r"fail (?:open|closed|over)", r"dead letter",
     r"idempotent(?:cy)? (?:key|keys|handler|handlers|so|and)", r"(?:has|have|be|is|are|make it) idempotent", r"fallbacks?", r"fall back", r"degrad\w+",
     r"shed\w* load", r"load shedding", r"roll(?:ing|ed)? ?back", r"rollback", r"reconnect\w*", r"resumes?", r"lease", r"quorum", r"drops? repeats",
@@ -154,13 +155,13 @@ _HANDLING = _rx(
     r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
     r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
-)
-_NEGATED = re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
+))
+_NEGATED = gated(re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
-                      r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*")
+                      r"\b(?:requests?|calls?|jobs?|tests?|checks?) (?:are |were )?fail\w*"), regroup=True)
 # a handling word used as the name of a metric ("retry counts", "dead letter queue size") is measurement, not handling
-_MEASURED = re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b")
-_DENIAL = _rx(
+_MEASURED = gated(re.compile(r"\b(?:log|logs|count|counts|track|record|measure) (?:each |every |all |the )?failed\b|\b(?:retry|retries|failover|dead letter queue|dlq|fallback|rollback)s? (?:count|counts|rate|rates|size|depth|metrics?|dashboards?)\b"), regroup=True)
+_DENIAL = gated(_rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
@@ -170,7 +171,7 @@ _DENIAL = _rx(
     r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",
     r"fault tolerant,? don't worry", r"don't worry", r"(?:platform|infra|sre|ops) team (?:takes care|handles)",
     r"nothing (?:can|will) go wrong", r"so it's fine", r"so that's fine", r"won't go down",
-)
+), regroup=True)
 
 
 def failure_mode(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
@@ -209,23 +210,28 @@ def failure_mode(texts: list[str], phrases: tuple[str, ...] = (), notes: list[se
 # --- scale estimates ------------------------------------------------------------------
 _NUM = r"\d+(?:\.\d+)?"
 _NUMS = re.compile(r"(?<![\w.])" + _NUM + r"(?![\w.])|(?<![\w.])" + _NUM + r"(?=(?:kb|mb|gb|tb|pb|ms|x|k)\b)")
-_NOT_QUANTITY = re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b")
-_OP = re.compile(
+_NOT_QUANTITY = gated(re.compile(r"\b(?:step|option|version|v|phase|number|chapter|part|level|tier|layer|year) " + _NUM + r"\b|\b(?:in|since|by|from|of|until|before|after) (?:19|20)\d\d\b|\b1 (?:thing|of|more|way|option|side|hand|question|reason|day|time|region|city|thing)\b"), regroup=True)
+_OP = Regrouped(re.compile(
     r"\b(?:times|x|multiplied by|divided (?:by|across|among|between|over)|across|split (?:across|over|between)|over|per|each|at|every|of|"
     r"a (?:second|minute|hour|day|week|month|year)|percent)\b.{0,60}?\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|"
     r"equals|becomes|works out|call it|or|about|roughly|around|to|takes?|adds?|add up to|totals?|need)\b|" + _NUM + r" (?:times|x|multiplied by|divided by|over) (?:about |roughly |around )?(?:" + _NUM + r"|the|a|365|86400)|"
     r"\b(?:percent|percentage) of\b|" + _NUM + r" (?:\w+ ){0,4}(?:each|apiece|per \w+)\b.{0,60}?" + _NUM + r"|"
     r"\b(?:so|that's|thats|which is|is|comes to|gives|gives us|works out to|becomes|means|call it|takes?|adds?|add up to|totals?) (?:about |roughly |around |like |approximately |nearly |almost |only |a bit over |just over |under |over )?" + _NUM + r"\b|"
     r"\b" + _NUM + r" (?:\w+ )?to 1\b"
-)
+))
 _RESULT = re.compile(r"\b(?:is|are|that's|thats|so|gives|comes to|which is|makes|means|equals|becomes|works out|call it|we need|need|becomes|handles|"
                      r"takes?|adds?|totals?)\b")
 
 
-_UNIT = _rx(r"percent", r"ms", r"milliseconds?", r"seconds?", r"[kmgtp]b", r"\w+bytes?", r"qps", r"rps", r"users", r"requests")
+_UNIT = gated(_rx(r"percent", r"ms", r"milliseconds?", r"seconds?", r"[kmgtp]b", r"\w+bytes?", r"qps", r"rps", r"users", r"requests"))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _quantities(t: str) -> list[str]:
+    if _DIGIT.search(t) is None:  # every quantity holds a digit: skip both patterns (the sub only adds spaces)
+        return []
     t = _NOT_QUANTITY.sub(" ", t)
     return _NUMS.findall(t)
 
@@ -250,7 +256,7 @@ def scale_estimate(texts: list[str], phrases: tuple[str, ...] = (), notes: list[
 
 
 # --- monitoring -----------------------------------------------------------------------
-_MON = _rx(
+_MON = Regrouped(_rx(
     r"monitor(?:s|ing|ed)?(?! on my| was)", r"metrics?(?! system| ton)", r"alert(?:s|ing|ed)?(?! (?:the|a|their) (?:user|customer|driver|rider)s?)", r"alarms?",
     r"dashboards?", r"slos?", r"slis?", r"error budget", r"tracing", r"traces", r"trace (?:the|a|each|every) (?:request|call)s?", r"observab\w+",
     r"(?:alert|alarm)s? on", r"pag(?:e|ed|ing) on (?:any |every |the )?(?:\w+ )?(?:rates?|errors?|mismatch\w*|failures?|latency|lag)", r"page (?:the|someone|somebody|oncall|me|us|an engineer)", r"paged", r"paging", r"canar(?:y|ies)", r"(?:behind|under) (?:a )?feature flags?", r"feature flags? (?:for|to) (?:roll|ship|turn)",
@@ -263,8 +269,8 @@ _MON = _rx(
     r"(?:logs?|traces?) (?:\w+ ){0,3}(?:request|correlation|trace) ids?", r"graph(?:ed|ing)? (?:it|them|that|this)",
     r"(?:add|adds|emit|expose|record) (?:a |an )?(?:counter|gauge|timer|histogram)s?",
     r"(?:check|checking|look at|looking at|read|pull up|open) (?:the |our )?(?:\w+ )?(?:logs?|graphs?|dashboards?|metrics)", r"error graphs?", r"follow (?:one|a|each|every) request", r"latency graph", r"memory graph", r"usage graph",
-)
-_MON_NOT = _rx(
+))
+_MON_NOT = gated(_rx(
     r"metric system", r"(?:customer|user|admin|their|seller|sellers|driver|rider) dashboard", r"\d+ metrics",
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?|have|has) (?:an? )?(?:alert|notification|dashboard|alarm)",
     r"(?:send|sends|sent|give|show|notify) (?:the |a |our )?(?:users?|customers?|drivers?|riders?|them|him|her) (?:an?|and|the) (?:alert|notification)",
@@ -274,7 +280,7 @@ _MON_NOT = _rx(
     r"(?:users?|customers?|drivers?|riders?|sellers?|buyers?|they|he|she|you) (?:gets?|receives?|sees?) (?:an? )?(?:\w+ )?(?:alert|notification)s?", r"(?:contract|business|sales|marketing|product|okr|kpi)s? metrics", r"metrics (?:in|of|for) the (?:contract|business|sales|marketing)",
     r"(?:alerts?|notifications?) (?:\w+ ){0,4}(?:remind|tell (?:users|customers)|users?|customers?|phone|in the app)", r"logs? (?:you|them|users?) (?:out|in)", r"monitor nothing", r"(?:don't|do not|no) monitor\w*",
     r"(?:their|your|users?|customers?|sellers?|billing|sales) (?:\w+ ){0,4}dashboard", r"tracks? (?:your|their) (?:steps|heart|location|order|package)", r"log structured", r"the monitor",
-)
+), regroup=True)
 
 
 def _product_context(t: str) -> re.Match[str] | None:
@@ -351,7 +357,7 @@ def analyse(method: str, texts: list[str], phrases: Iterable[str] = (), question
     return Analysis(hits, result.near_misses)
 
 
-_STRENGTH: dict[str, tuple[re.Pattern[str], ...]] = {
+_STRENGTH: dict[str, tuple] = {  # patterns (some gated, see prefilter.py)
     "clarifying_question": (),
     "trade_off": (_TRADE_EXPLICIT, _EVAL, _DECIDE),
     "failure_mode": (_FAILURE, _HANDLING),

@@ -21,7 +21,7 @@ from .errors import MockvoiceError, SessionError
 from .session import SESSION_FILE, Session, load_session
 from .versions import SCORES_DIR, ScoreVersion, read_score_version, summarise_cards
 
-__all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "session_row", "stat_session", "parse_since", "utc_iso"]
+__all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "read_session_summary", "session_row", "stat_session", "parse_since", "utc_iso"]
 
 INDEX_FILE = ".mockvoice-index.sqlite"
 _SCHEMA = 1
@@ -102,6 +102,12 @@ def session_row(folder: Path, session: Session) -> SessionRow:
 def read_session(folder: Path) -> Session:
     """Load and validate a session with no side effects (never repairs audio, unlike a plain load)."""
     return load_session(folder, repair_audio=False)
+
+
+def read_session_summary(folder: Path) -> Session:
+    """`read_session` for re-scoring: stored scorecards read only as far as their scores (SessionSummary),
+    metadata and transcripts as `read_session` gives them, and the same reason for a session that fails."""
+    return load_session(folder, repair_audio=False, scorecards=False)
 
 
 def error_row(folder: Path, reason: str) -> SessionRow:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import Regrouped, gated
 from .spoken import clean
 from .utterances import Utterance
 
@@ -65,9 +66,9 @@ _EMBED = (r"(?:i'd like to (?:know|understand|ask|clarify|check|confirm)|i want 
           r"i'd (?:first )?ask (?:first )?(?:is|about|what|how|whether)|i'd want to know|i'm wondering)")
 _WH_NOUN = r"(?:what|which|how much|how many) (?:\w+ ){1,3}(?:are|is|do|does|did|will|should|would|can|could|must) (?:we|you|they|it|the|users?|people|customers?)"
 _WHICH = r"(?:^|[.?] |\b(?:so|and|okay|ok|also|but|then|first|now)\s)which (?!is|are|was|were|means|gives|makes|would|will|keeps|has|have|we|i|it|they|lets|costs|adds)"
-_QSTART = re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
-                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+")
-_CHECK_IN = rx(
+_QSTART = gated(re.compile(_WHICH + r"|" + _LEAD + r"(?:" + _WH + r"|" + _WH_NOUN + r"|" + _INV + r")\b|\b" + _EMBED + r"\b"
+                     r"|(?:^|[.?] )(?:do|does|did|is|are|will|would|should|can|could|has|have|must) (?!\w+ (?:is|are)\b)(?!\d)\w+ \w+"), regroup=True)
+_CHECK_IN = gated(rx(
     r"(?:does|do|did) (?:that|this|it|everything) (?:make sense|sound|look|answer)", r"does this answer",
     r"makes? sense", r"sound (?:good|ok|okay|right|reasonable)",
     r"(?:^|[.,?] |\b(?:so|okay|ok|and|now|um)\s)(?:should|shall|can|may|could) i (?!assume|ask\b)",
@@ -83,8 +84,8 @@ _CHECK_IN = rx(
     r"(?:that's|this is) the (?:high level|overall|basic) (?:design|idea|picture)", r"questions so far",
     r"so far\s?\?", r"is (?:that|this) (?:reasonable|right|correct) so far", r"with me so far", r"good so far",
     r"(?:anything|something) (?:else )?you'd like me to", r"what do you think",
-)
-_EMPLOYER = rx(
+), regroup=True)
+_EMPLOYER = gated(rx(
    
     r"your (?:company|team|engineering|culture|office|manager|org|organi[sz]ation|interview|process|benefits|day to day|hiring|career|oncall rotation|stack)",
     r"(?:the|this) company", r"(?:at|in) the office", r"free (?:lunch|food|snacks)", r"perks", r"salary", r"vacation",
@@ -93,11 +94,11 @@ _EMPLOYER = rx(
     r"interview process", r"promotion", r"mentorship", r"what's it like",
     r"(?:have|did) you (?:been|joined|worked|work) (?:at|on|with|here|there|for)", r"how long have you",
     r"what's the (?:team|culture|company|office|manager|work) like", r"where are you (?:based|located)",
-)
+), regroup=True)
 # self-directed design questions ("how do we generate the ids") are the candidate thinking aloud
-_SELF = re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))")
-_WHY = re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b")
-SCOPE = rx(
+_SELF = gated(re.compile(r"\b(?:do|does) we (?:really|even|actually) need\b|\b(?:how|what|where|why|which \w+) (?:do|should|would|could|can|will|shall|might) (?:we|i)\b(?! (?:expect|know|care|have|assume|mean|support|want|already|need(?! here| for this| first| to (?:do|build|make))))"))
+_WHY = gated(re.compile(r"(?:^|[.,?] |\b(?:so|and|but|now|okay)\s)why\b"))
+SCOPE = Regrouped(rx(
     r"users?", r"customers?", r"traffic", r"requests?", r"qps", r"rps", r"reads?", r"writes?", r"ratio", r"heavy",
     r"latency", r"consisten\w*", r"availab\w*", r"nines", r"budget", r"cost\w*", r"regions?", r"global\w*",
     r"countr\w+", r"scale", r"peak", r"features?", r"requirements?", r"scope", r"mobile", r"web", r"devices?",
@@ -113,8 +114,8 @@ SCOPE = rx(
     r"refunds?", r"guarantee\w*", r"who", r"which", r"internal", r"public", r"pipelines?", r"ci", r"process",
     r"today", r"currently", r"tooling", r"downtime", r"worst case", r"audit\w*", r"logs?", r"requirements?",
     r"tolerable", r"allowed", r"free", r"paid", r"files?", r"photos?", r"videos?", r"messages?", r"groups?",
-)
-_ALT = re.compile(r"\b\w+ or (?:\w+ )?\w+")
+))
+_ALT = gated(re.compile(r"\b\w+ or (?:\w+ )?\w+"))
 
 
 def is_question_form(text: str) -> bool:
@@ -134,7 +135,7 @@ def _question_span(t: str) -> tuple[int, str] | None:
 _CONFIRM = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|can i assume|let's say|i'd guess|my guess is)\b.*\b(?:is that|right|correct|fair|ok|okay|true)\s?(?:\?|$)")
 
 
-_ASSUMES = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|let's say|i'd guess|my guess is)\b")
+_ASSUMES = gated(re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|let's say|i'd guess|my guess is)\b"))
 _CONFIRM_NEXT = re.compile(r"(?:is|isn't|is not) (?:that|this|it) (?:right|correct|fair|ok|okay|true|a fair assumption)\b")
 
 

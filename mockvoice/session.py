@@ -31,6 +31,8 @@ __all__ = [
     "ProbeRecord",
     "Turn",
     "Session",
+    "SessionSummary",
+    "CardSummary",
     "recordings_root",
     "new_session_dir",
     "save_session",
@@ -101,6 +103,32 @@ class Session(BaseModel):
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
+class FeatureSummary(BaseModel):
+    """A stored feature score as batch readers see it (the rest of the FeatureScore is not read)."""
+
+    score: float = Field(ge=0, le=1)
+
+
+class CardSummary(BaseModel):
+    """A stored scorecard as batch readers see it: its overall and each feature's score, checked as Scorecard
+    checks them; the evidence and feedback it also holds are skipped, not validated."""
+
+    overall: float = Field(ge=0, le=100)
+    features: dict[str, FeatureSummary]
+
+
+class _SummaryTurn(Turn):
+    scorecard: CardSummary | None = None  # type: ignore[assignment]
+
+
+class SessionSummary(Session):
+    """A session read for re-scoring and indexing: metadata and transcripts exactly as Session reads them,
+    stored scorecards only as far as their scores (a third less work per session.json)."""
+
+    turns: list[_SummaryTurn] = Field(default_factory=list)  # type: ignore[assignment]
+    scorecard: CardSummary | None = None  # type: ignore[assignment]
+
+
 def recordings_root(override: str | os.PathLike | None = None) -> Path:
     """Where sessions live: the override, else $MOCKVOICE_RECORDINGS, else ./recordings."""
     return Path(override or os.environ.get("MOCKVOICE_RECORDINGS") or "recordings")
@@ -151,13 +179,15 @@ def save_session(folder: str | os.PathLike, session: Session) -> Path:
     return path
 
 
-def load_session(folder: str | os.PathLike, repair_audio: bool = True) -> Session:
+def load_session(folder: str | os.PathLike, repair_audio: bool = True, scorecards: bool = True) -> Session:
     """Read and validate a session folder; any problem is one SessionError line.
 
     With `repair_audio` (the default), a session whose recorder died (status still "recording")
     gets its answer WAV headers fixed to cover the samples on disk; batch readers pass False and
     change nothing. pydantic parses the JSON itself (about twice as fast as `json.loads` then
-    validating); a session that fails is read again slowly only to word the error.
+    validating); a session that fails is read again slowly only to word the error. With
+    `scorecards=False` the result is a SessionSummary: stored scorecards are read only as far as
+    their scores, and a session that fails is worded by the full check, so the reason is the same.
     """
     folder = Path(folder)
     path = folder / SESSION_FILE
@@ -172,7 +202,7 @@ def load_session(folder: str | os.PathLike, repair_audio: bool = True) -> Sessio
         except OSError as exc:
             raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc
     try:
-        session = Session.model_validate_json(data)
+        session = (Session if scorecards else SessionSummary).model_validate_json(data)
         if session.schema_version != SCHEMA_VERSION:
             session = None
     except ValueError:

@@ -1,0 +1,240 @@
+"""The work of batch re-scoring, done in worker processes: one session loaded, checked and scored, chunks of them.
+
+`process_session` loads a session (its stored scorecards only as far as their scores), skips it when
+the version it would write exists, scores its stored transcripts (or re-transcribes them first) and
+stages the new version file. `_process_chunk` does that for a chunk in a worker and commits the chunk
+with one `os.sync()` and a rename per file; `_chunks` cuts the work so no worker idles at the end.
+The parent side (planning, the pool, Ctrl-C, the index) is rescore.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MockvoiceError, SessionError
+from .index import SessionRow, Stat, error_row, read_session_summary, session_row, stat_session, utc_iso
+from .rubric import Rubric, load_rubric
+from .scoring import score_transcript
+from .transcript import Joined
+from .versions import (
+    _TURNS, SCORES_DIR, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
+    score_key, score_path, score_version_json, transcript_path, transcript_version_json,
+)
+
+__all__ = ["Job", "ItemResult", "process_session"]
+
+_VERSION_NAME = re.compile(r"^(?P<rid>.+)-(?P<hash>[0-9a-f]{12})(?:\.(?P<model>.+))?\.json$")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to do to every session: rubric (None: each session's own), filters, re-transcription."""
+
+    rubric: str | None = None
+    since: str | None = None
+    model: str | None = None  # set: re-transcribe with this model first
+    dry_run: bool = False
+
+
+@dataclass
+class ItemResult:
+    """What happened to one session folder."""
+
+    path: str
+    status: str  # rescored | skipped | failed | filtered | would | stopped
+    reason: str | None = None
+    key: str | None = None
+    row: SessionRow | None = None
+    stat: Stat | None = None
+    versions: list[ScoreVersion] | None = None
+    before: tuple[float | None, dict[str, float]] = (None, {})
+    after: tuple[float | None, dict[str, float]] = (None, {})
+
+    @property
+    def delta(self) -> float | None:
+        b, a = self.before[0], self.after[0]
+        return None if a is None or b is None else round(a - b, 1)
+
+
+# --- the work on one session (runs in a worker) -------------------------------------------
+def _rubric(name: str | None, cache: dict) -> Rubric:
+    """A rubric loaded once per process (and its content hash computed once: it serialises the rubric)."""
+    if name not in cache:
+        rb = load_rubric(name)
+        cache[name] = (rb, rb.content_hash)
+    return cache[name][0]
+
+
+def _version_key(name: str | None, model: str | None, cache: dict) -> str:
+    rb = _rubric(name, cache)
+    return score_key(rb.id, cache[name][1], model)
+
+
+def _versions_and_before(folder: Path, rubric_id: str) -> tuple[list[ScoreVersion], ScoreVersion | None]:
+    """All readable version summaries of a session and the newest one of `rubric_id` on the original transcripts."""
+    versions: list[ScoreVersion] = []
+    try:
+        names = os.listdir(folder / SCORES_DIR)
+    except OSError:
+        return [], None
+    for name in names:
+        if _VERSION_NAME.match(name):
+            try:
+                versions.append(read_score_version(folder / SCORES_DIR / name)[0])
+            except SessionError:
+                continue
+    versions.sort(key=lambda v: (v.created_at, v.path.name))
+    same = [v for v in versions if v.rubric == rubric_id and v.transcript is None]
+    return versions, (same[-1] if same else None)
+
+
+def _retranscribe(folder: Path, session, rb: Rubric, model: str, writes: StagedWrites):
+    path = transcript_path(folder, model)
+    if path.exists():
+        return read_transcript_version(path)
+    from .api import transcribe_for_rubric
+    from .errors import SilentAudioError
+
+    if not any(t.audio for t in session.turns):
+        raise SessionError(f"{folder}: no audio to re-transcribe (a text import); drop --retranscribe for it")
+    threads = max(1, (os.cpu_count() or 1) // max(1, _STATE.get("workers", 1)))
+    from .transcriber import get_transcriber
+
+    engine = get_transcriber(model, cpu_threads=threads)
+    out = []
+    for t in session.turns:
+        if not t.audio:
+            out.append(None)
+            continue
+        try:
+            out.append(transcribe_for_rubric(folder / t.audio, rb, transcriber=engine))
+        except SilentAudioError:
+            out.append(None)
+    writes.stage(path, transcript_version_json(out, model))
+    return out
+
+
+def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
+    """Per-turn cards and the whole-session card, re-made the way the session was scored.
+
+    A session with a whole-session card (`practice` scores all answers merged) is re-scored as a
+    whole, which is what its overall is; a session without one (an import) turn by turn.
+    """
+    q = session.question or None  # makes the feedback specific to the question, as `score` does
+
+    def score(t):
+        return score_transcript(t, rb, question=q)
+
+    if session.scorecard is None:
+        return [score(t) if t is not None and not t.is_empty else None for t in transcripts], None
+    present = [t for t in transcripts if t is not None]
+    if not any(not t.is_empty for t in present):
+        return [None] * len(transcripts), None
+    if len(present) == 1:  # one answer: the merged transcript is that answer
+        whole = score(present[0])
+        return [whole if t is present[0] else None for t in transcripts], whole
+    chunks, offset = [], 0.0
+    for t in present:
+        chunks.append((offset, t))
+        offset += t.duration or 0.0
+    return [None] * len(transcripts), score(Joined.of(chunks, offset))  # scores as listener.merge_chunks would
+
+
+def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:
+    """Load, check, and (unless already done) score one session, staging its new version files."""
+    key = str(folder)
+    st = stat_session(folder)
+    try:
+        session = read_session_summary(folder)  # the stored cards' scores are all it reads of them
+    except SessionError as exc:
+        return ItemResult(key, "failed", str(exc), row=error_row(folder, str(exc)), stat=st)
+    row = session_row(folder, session)
+    if job.since and utc_iso(row.created_at) < job.since:
+        return ItemResult(key, "filtered", row=row, stat=st)
+    missing = [t.audio for t in session.turns if t.audio and not os.path.isfile(os.path.join(folder, t.audio))]
+    if missing:
+        return ItemResult(key, "failed", f"{folder}: audio {missing[0]} is missing (partial session)", row=row, stat=st)
+    try:
+        rb = _rubric(job.rubric or session.rubric, rubrics)
+    except MockvoiceError as exc:
+        return ItemResult(key, "failed", f"{folder}: {exc}", row=row, stat=st)
+    vkey = _version_key(job.rubric or session.rubric, job.model, rubrics)
+    target = score_path(folder, vkey)
+    versions, prev = _versions_and_before(folder, rb.id)
+    if has_version(target):
+        return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
+    before = (prev.overall, prev.features) if prev else (row.overall, row.features)
+    if job.dry_run:
+        return ItemResult(key, "would", key=vkey, row=row, stat=st, versions=versions, before=before)
+    try:
+        transcripts = _retranscribe(folder, session, rb, job.model, writes) if job.model else [t.transcript for t in session.turns]
+    except MockvoiceError as exc:
+        return ItemResult(key, "failed", str(exc), row=row, stat=st)
+    cards, whole = _cards(session, transcripts, rb)
+    rb_hash = rubrics[job.rubric or session.rubric][1]
+    text = score_version_json(cards, rb.id, rb_hash, job.model, whole)
+    writes.stage(target, text)
+    head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
+    new = ScoreVersion(target, rb.id, rb_hash, job.model, head["created_at"], head["overall"], head["features"])
+    return ItemResult(key, "rescored", key=vkey, row=row, stat=st, versions=versions + [new],
+                      before=before, after=(new.overall, new.features))
+
+
+# --- worker processes ---------------------------------------------------------------------
+_STATE: dict = {}
+# Scoring a session allocates ~100k objects that reference counting frees when it is done, so the cycle
+# collector's default passes (every 700 net allocations, and over the whole heap every few hundred) found
+# nothing and cost ~0.4 ms a session, about a tenth of it. Re-scoring collects rarely instead.
+_GC_THRESHOLD = (20_000, 50, 50)
+
+
+def _init_worker(job: Job, stop, workers: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    try:  # die with the parent if it is killed (Linux); otherwise a killed run leaves orphans
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    gc.freeze()  # what the worker inherited from the parent stays out of every collection
+    gc.set_threshold(*_GC_THRESHOLD)
+    _STATE.update(job=job, stop=stop, workers=workers, rubrics={})
+
+
+def _process_chunk(folders: list[str]) -> list[ItemResult]:
+    job, stop, rubrics = _STATE["job"], _STATE["stop"], _STATE["rubrics"]
+    writes = StagedWrites()
+    out: list[ItemResult] = []
+    try:
+        for f in folders:
+            if stop is not None and stop.is_set():
+                out.append(ItemResult(f, "stopped"))
+                continue
+            out.append(process_session(Path(f), job, writes, rubrics))
+        writes.commit()
+    except BaseException:
+        writes.discard()
+        raise
+    for r in out:  # the stat after the rename, so the index sees the folder as up to date
+        if r.status == "rescored":
+            r.stat = stat_session(Path(r.path))
+    return out
+
+
+def _chunks(items: list, size: int, workers: int = 1) -> list[list]:
+    """Chunks of `size`; with several workers they shrink towards the end (to a quarter of each worker's
+    share of what is left, at least 4), so no worker idles through another's last large chunk."""
+    if workers <= 1:
+        return [items[i:i + size] for i in range(0, len(items), size)]
+    out, i = [], 0
+    while i < len(items):
+        n = min(size, max(4, (len(items) - i) // (4 * workers)))
+        out.append(items[i:i + n])
+        i += n
+    return out
