@@ -154,7 +154,7 @@ _HANDLING = Regrouped(_rx(
     r"restore from", r"sequence numbers?", r"shifts? traffic", r"healthy (?:one|region|zone|node)s?", r"checkpoints?", r"restarts? from", r"keys? (?:\w+ )?by (?:a |the )?(?:client|request|message|event|idempotency) ids?",
     r"park(?:s|ed)? them", r"online in (?:small )?batches", r"default (?:every |all |the )?\w+ to", r"buffer(?:s|ing)? (?:locally|them|writes|in memory)", r"validate (?:before|the|it|every)", r"reconciliation (?:job|process|run)", r"polls? the provider", r"dedup\w*", r"promot\w+ (?:the |a )?(?:standby|replica|secondary|follower)", r"standby", r"ignore (?:older|stale|duplicate)", r"version each",
     r"cap (?:the )?concurrency", r"backpressure", r"queue the rest", r"expand early", r"restored", r"(?:row|distributed|optimistic|pessimistic) lock(?:ing)?", r"(?:two|2|multiple|second) providers", r"reject(?:ing)? new", r"snapshots? (?:them|it|the|to)", r"request coalescing", r"coalesc\w+", r"stopgap", r"mitigat\w+", r"bulkheads?", r"hinted handoff", r"take over",
-    r"in another (?:zone|region)", r"other region", r"pick(?:s)? it up", r"keep both versions",
+    r"in another (?:zone|region)", r"other region", r"(?:another|other|a healthy|a different|the next) (?:\w+ )?picks? it up", r"keep both versions",
 ))
 _NEGATED = gated(re.compile(r"\b(?:taps?|clicks?|press(?:es)?|hits?) (?:the )?retry\b|\b(?:users?|customers?|they|you) (?:can |could |will |may )?retr(?:y|ies|ied)\b|\bretry button\b|\bno (?:data loss|downtime|single point of failure|duplicates)\b|\bnever collides?\b|\bwithout (?:data loss|downtime)\b|"
                       r"\b(?:doesn't|does not|don't|do not|no|without) (?:\w+ )?retr\w+|\b(?:something|anything) (?:goes|went|go) wrong\b|"
@@ -165,7 +165,8 @@ _DENIAL = gated(_rx(
     r"(?:won't|will not|never|doesn't|does not|can't|cannot|shouldn't|wouldn't) (?:ever |really )?(?:go down|fail|crash|break|lose|have (?:outages|downtime))",
     r"(?:handles?|handled|takes? care of) (?:that|it|failures?|all (?:of )?that|the reliability|reliability|everything|failover)(?! by)",
     r"no need to worry", r"(?:don't|do not) (?:really )?(?:need to|have to) worry", r"always (?:up|available|on)", r"highly available (?:so|out of the box|anyway)",
-    r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself",
+    r"make (?:it|sure it's|sure it is) (?:reliable|robust|resilient)", r"(?:it's|it is) (?:reliable|robust|highly available)(?: so)?", r"heal itself", r"self[- ]?healing", r"just comes? (?:right )?back",
+    r"(?:users?|nobody|no one|customers?) (?:won't|will not|don't|do not|doesn't|wouldn't|never) (?:even )?notice",
     r"happen all the time", r"never (?:fails|failed|goes down|went down|loses|lost|losing|lose|crashes|crashed)", r"that's normal", r"is normal", r"never (?:fails|goes down|loses)", r"(?:out of the box|automatically) (?:so|handles)",
     r"never (?:seen|had|heard of|experienced) (?:\w+ ){0,5}(?:fail|go down|break|crash|outage)", r"(?:won't|will not) have any downtime",
     r"nothing(?:'s| is)? (?:can |will |going to |ever )?(?:go down|go wrong|fail|fails|break|breaks|goes down|goes wrong)", r"(?:we're|it's|we are|it is|it runs|runs) on (?:aws|gcp|azure|the cloud)",

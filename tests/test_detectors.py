@@ -80,6 +80,9 @@ def test_trade_offs_and_name_dropping(text, positive):
     ("we'll make it reliable", False),
     ("Kubernetes takes care of failures automatically", False),
     ("the request goes down to the storage layer", False),
+    ("kubernetes has self healing so if a pod crashes it just comes back and users don't notice", False),
+    ("when the upload completes we put a job on a queue and the workers pick it up", False),
+    ("if a worker dies mid job another worker picks it up after the visibility timeout", True),
 ])
 def test_failure_modes_and_denial(text, positive):
     assert found("failure_mode", text) is positive
