@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .numbers import digitise_lower, word_runs
+from .prefilter import literal_trie
 
 __all__ = ["clean", "FILLER_WORDS"]
 
@@ -51,25 +52,8 @@ _HYPHEN = re.compile(r"-(?<![a-z0-9]-)|-(?![a-z0-9])")  # not joining two words
 _FILLER_SET = frozenset(FILLER_WORDS)
 
 
-def _literal_trie(words: set[str]) -> str:
-    """A pattern matching exactly `words`, shared prefixes factored out (2x faster to search than a|b|c)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return ("(?:" + body + ")?" if alts else "") if "" in node else body
-
-    return build(trie)
-
-
 # any rule's trigger: when none is in the text, no rule fires (one search instead of ~45 substring tests)
-_ANY_TRIGGER = re.compile(_literal_trie({t for ts, _, _ in _HOMOPHONES for t in ts}))
+_ANY_TRIGGER = re.compile(literal_trie({t for ts, _, _ in _HOMOPHONES for t in ts}))
 
 
 def _may_repeat(t: str) -> bool:
