@@ -62,7 +62,10 @@ class MicFeeder(threading.Thread):
                     self.fed_speech_s += len(piece) / RATE
                 if len(piece) < CHUNK:
                     piece = np.concatenate([piece, np.zeros(CHUNK - len(piece), dtype=np.float32)])
-                os.write(fd, to_int16(piece).tobytes())
+                try:
+                    os.write(fd, to_int16(piece).tobytes())
+                except BrokenPipeError:  # the server closed the pipe source (rig shutting down): stop feeding
+                    return
                 sent += CHUNK
                 wait = start + sent / RATE - time.monotonic()
                 if wait > 0:
