@@ -9,7 +9,7 @@ that carried the model's decision; a rule hit the model overruled becomes a near
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -75,15 +75,20 @@ def _judge(texts: list[str], model: Model) -> tuple[list[set[str]], dict[str, An
 _CONTINUES_QUESTION = re.compile(r"(?:or|like|i mean|say)\b")
 
 
-def _fold_alternatives(hits: list[Hit], texts: list[str]) -> list[Hit]:
+def _fold_adjacent(hits: list[Hit], joins: Callable[[int, int], bool]) -> list[Hit]:
+    """Hits sorted by utterance, each run of adjacent ones that `joins(end of the last, next)` made one hit spanning them."""
     kept: list[Hit] = []
     for h in hits:
-        last = kept[-1] if kept else None
-        if last is not None and (last.through or last.index) + 1 == h.index and _CONTINUES_QUESTION.match(texts[h.index]):
-            kept[-1] = Hit(last.index, last.cue, through=h.through or h.index)
+        end = (kept[-1].through or kept[-1].index) if kept else -2
+        if end + 1 == h.index and joins(end, h.index):
+            kept[-1] = Hit(kept[-1].index, kept[-1].cue, through=h.through or h.index)
         else:
             kept.append(h)
     return kept
+
+
+def _fold_alternatives(hits: list[Hit], texts: list[str]) -> list[Hit]:
+    return _fold_adjacent(hits, lambda _end, i: _CONTINUES_QUESTION.match(texts[i]) is not None)
 
 
 # Features one spoken sentence seldom holds twice: an estimate. Not failure modes or trade-offs, which
@@ -96,15 +101,7 @@ def _fold_clauses(hits: list[Hit], sentences: list[int]) -> list[Hit]:
     """Hits in adjacent clauses of one spoken sentence are one hit spanning them: speech-to-text splits a
     sentence at its comma pauses ("inventory is 50k hotels, 100 room types each," / "for 365 nights, so
     about 2 billion rows"), and one estimate spread over its clauses is still one."""
-    kept: list[Hit] = []
-    for h in hits:
-        last = kept[-1] if kept else None
-        end = last and (last.through or last.index)
-        if last is not None and end + 1 == h.index and sentences[end] == sentences[h.index] >= 0:
-            kept[-1] = Hit(last.index, last.cue, through=h.through or h.index)
-        else:
-            kept.append(h)
-    return kept
+    return _fold_adjacent(hits, lambda end, i: sentences[end] == sentences[i] >= 0)
 
 
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None,
