@@ -142,9 +142,13 @@ def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Ta
     return utt, lines, counts
 
 
-def line_cover(texts: list[str], lines: list[str]) -> tuple[list[dict[int, int]], list[int]]:
-    """For each spoken utterance, how many of its words came from each labelled line (aligned on words, in
-    order), and each line's number of words."""
+def line_of_utterance(texts: list[str], lines: list[str]) -> list[int]:
+    """For each spoken utterance, the labelled line most of its words came from (aligned on words, in order).
+
+    Speech-to-text splits and joins sentences differently from how the answer was written, so spoken
+    answers are compared line by line through this alignment: a line counts as found for a feature when
+    an utterance aligned to it has that feature. An utterance with no aligned word takes its predecessor's line.
+    """
     src: list[str] = []
     src_line: list[int] = []
     for j, text in enumerate(lines):
@@ -157,23 +161,13 @@ def line_cover(texts: list[str], lines: list[str]) -> tuple[list[dict[int, int]]
         words = text.split()
         hyp += words
         hyp_utt += [i] * len(words)
-    cover: list[dict[int, int]] = [{} for _ in texts]
+    votes: list[dict[int, int]] = [{} for _ in texts]
     for a, b, n in difflib.SequenceMatcher(None, src, hyp, autojunk=False).get_matching_blocks():
         for k in range(n):
-            v = cover[hyp_utt[b + k]]
+            v = votes[hyp_utt[b + k]]
             v[src_line[a + k]] = v.get(src_line[a + k], 0) + 1
-    return cover, [src_line.count(j) for j in range(len(lines))]
-
-
-def line_of_utterance(texts: list[str], lines: list[str]) -> list[int]:
-    """For each spoken utterance, the labelled line most of its words came from (line_cover).
-
-    Speech-to-text splits and joins sentences differently from how the answer was written, so spoken
-    answers are compared line by line through this alignment: a line counts as found for a feature when
-    an utterance aligned to it has that feature. An utterance with no aligned word takes its predecessor's line.
-    """
     out: list[int] = []
-    for v in line_cover(texts, lines)[0]:
+    for v in votes:
         out.append(max(v, key=v.get) if v else (out[-1] if out else 0))
     return out
 

@@ -16,11 +16,6 @@ labels are per line, not per clause, so each clause is marked unknown ("?fm") fo
 and negative for the rest (but see CLAUSE_UNKNOWN): the trainer learns from the clauses what a fragment
 out of context is not ("which time out regularly" is no question) and never guesses which clause carried
 a feature.
-
-An answers file (FILE with "answers" in its name) is spoken answer by answer, as the speech evaluation
-speaks it, and asr-FILE holds each answer's transcript as the utterances scoring splits it into, in the
-answers format, each tagged from the written lines its words align to (_answer_tags): the model learns
-from whole spoken answers, where speech-to-text merges sentences and splits them at pauses.
 """
 
 from __future__ import annotations
@@ -33,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from accuracy import _cached_transcript, line_cover, utterances_of  # noqa: E402
-from labelled import DATA, TAGS, load_answers, load_utterances  # noqa: E402
+from accuracy import _cached_transcript  # noqa: E402
+from labelled import DATA, TAGS, load_utterances  # noqa: E402
 
 from mockvoice.utterances import split_utterances  # noqa: E402
 
@@ -80,49 +75,11 @@ def spoken_copy(src: Path) -> Path:
     return out
 
 
-# an utterance holds a labelled line when at least this share of the line's aligned words (those speech-to-text
-# did not garble) is in it, and at least half of the line's words aligned at all
-WHOLE_LINE = 0.8
-
-
-def _answer_tags(cover: dict[int, int], aligned: list[int], sizes: list[int], labels: list[frozenset[str]]) -> str:
-    """One spoken utterance's tags from the labelled lines its words came from: a feature is present when a
-    line holding it lies (nearly) whole in the utterance, unknown ("?fm") when only part of such a line does,
-    absent when no line it drew on has it; all unknown when no word aligned (speech-to-text garbled it)."""
-    tags = []
-    for t, f in TAGS.items():
-        whole = any(f in labels[j] and n >= WHOLE_LINE * aligned[j] and 2 * aligned[j] >= sizes[j] for j, n in cover.items())
-        part = not cover or any(f in labels[j] for j in cover)
-        tags.append(t if whole else "?" + t if part else None)
-    return ",".join(t for t in tags if t) or "-"
-
-
-def spoken_answers_copy(src: Path) -> Path:
-    """asr-FILE for an answers file: each answer spoken whole, its transcript's utterances (as scoring splits
-    them) tagged from the written lines they align to (_answer_tags), in the answers format."""
-    out = src.with_name("asr-" + src.name)
-    rows = [f"# {src.name} spoken by espeak-ng (rate 150), answer by answer, and transcribed by the default model; "
-            "one line per utterance scoring splits the transcript into, tagged from the written lines it aligns to "
-            "(?TAG: it holds only part of a line with that feature). Written by scripts/spoken_copies.py, do not edit."]
-    for ans in load_answers(src):
-        tr = _cached_transcript(ans.text, ans.rubric)
-        utts = split_utterances(tr)
-        if not utts:
-            continue
-        cover, sizes = line_cover(utterances_of(tr), [ln.text for ln in ans.lines])
-        labels = [ln.labels for ln in ans.lines]
-        aligned = [sum(c.get(j, 0) for c in cover) for j in range(len(sizes))]
-        rows.append(f"## {ans.id} | {ans.rubric} | {ans.question} | spoken copy")
-        rows += [f"{_answer_tags(c, aligned, sizes, labels)} | {u.text}" for u, c in zip(utts, cover)]
-    _write(out, rows)
-    return out
-
-
 def main() -> int:
     files = [Path(a) for a in sys.argv[1:]] or sorted(
         p for p in DATA.glob("*.txt") if "answers" not in p.name and not p.name.startswith(("train-", "asr-")))
     for src in files:
-        out = spoken_answers_copy(src) if "answers" in src.name else spoken_copy(src)
+        out = spoken_copy(src)
         print(f"{src.name} -> {out.name}: {sum(1 for l in out.read_text().splitlines() if '|' in l)} lines")
     return 0
 
