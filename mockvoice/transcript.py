@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple, Sequence
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined"]
@@ -79,8 +81,8 @@ class WordAt(NamedTuple):
     """A word and its time, as plain data (what scoring reads of a Word)."""
 
     text: str
-    start: float | None
-    end: float | None
+    start: float | None = None
+    end: float | None = None
     probability: float | None = None
 
 
@@ -110,12 +112,39 @@ class Joined:
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
         words: list[WordAt] = []
-        add, new = words.append, tuple.__new__  # WordAt(...) without its Python-level __new__
         for off, t in chunks:
-            for s in t.segments:
-                texts.append(s.text)
-                for w in s.words:
-                    a, b = w.start, w.end
-                    add(new(WordAt, (w.text, None if a is None else _round_ms(a + off),
-                                     None if b is None else _round_ms(b + off), w.probability)))
+            texts.extend([s.text for s in t.segments])
+            ws = [w for s in t.segments for w in s.words]
+            if not ws:
+                continue
+            if set(map(type, ws)) == {WordAt}:  # a SessionSummary's words: plain tuples
+                text, start, end, prob = zip(*ws)
+            else:
+                text, start, end, prob = zip(*[(w.text, w.start, w.end, w.probability) for w in ws])
+            words.extend(map(_new_word, zip(text, _shift_ms(start, off), _shift_ms(end, off), prob)))
         return cls(" ".join(texts), tuple(words), round(duration, 3))
+
+
+_new_word = partial(tuple.__new__, WordAt)  # WordAt(*fields) without its Python-level __new__
+
+
+def _shift_ms(times: tuple[float | None, ...], off: float) -> list[float | None]:
+    """`round(v + off, 3)` of each time (None stays None), bit for bit: `_round_ms` over arrays.
+
+    numpy does the same IEEE double operations as `_round_ms` (np.rint is round-half-even like round()
+    of a float, and n / 1000.0 is exact-int-over-float division either way), and the few times outside
+    its shortcut (near a tie, <= 0, huge, inf, nan) get round() itself. A time list holding None
+    (untimed words) takes the word-by-word way.
+    """
+    if None in times:
+        return [None if v is None else _round_ms(v + off) for v in times]
+    with np.errstate(invalid="ignore", over="ignore"):
+        v = np.array(times, dtype=np.float64) + off
+        y = v * 1000.0
+        n = np.rint(y)
+        exact = (y > 0.0) & (y < 1e12) & (np.abs(y - n) < 0.4999)
+        out = (n / 1000.0).tolist()
+    if not exact.all():
+        for i in np.flatnonzero(~exact).tolist():
+            out[i] = round(float(v[i]), 3)
+    return out
