@@ -6,17 +6,18 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from .prefilter import gated
 from .transcript import Joined, Transcript
 
 __all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "find_hedges", "PACE_BAND"]
 
 FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "mmhmm"})
 PACE_BAND = (130.0, 160.0)  # conversational words per minute for interviews
-_HEDGES = re.compile(
+_HEDGES = gated(re.compile(  # behind its literal prefilter: most answers hold no hedge
     r"\b(?:i guess|maybe we could|maybe we can|maybe we should|i think maybe|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
     r"(?<!what )sort of|probably just|i'm not (?:really )?sure|not sure|i suppose|i'm not certain|possibly|perhaps|hopefully|"
     r"i don't know|i'd imagine|more or less)\b"
-)
+), regroup=True)
 _WORD = re.compile(r"[^a-z']")
 
 

@@ -80,7 +80,7 @@ class Model:
         starts: list[int] = []
         for fs in feats:
             starts.append(len(idx))
-            idx.extend([j for f in fs if (j := v.get(f)) is not None])
+            idx.extend([j for j in map(v.get, fs) if j is not None])  # in the set's order: the sums stay bit for bit
             idx.append(zero)  # keeps every utterance's slice non-empty for reduceat
         if not feats:
             return np.empty((0, len(FEATURES)))
