@@ -16,6 +16,8 @@ import re
 import stat
 import tempfile
 from datetime import datetime, timezone
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -118,23 +120,31 @@ class CardSummary(BaseModel):
     features: dict[str, FeatureSummary]
 
 
-def _word_at(d: dict) -> WordAt:
-    return tuple.__new__(WordAt, (d["text"], d.get("start"), d.get("end"), d.get("probability")))
+_WORD_FIELDS = itemgetter(*Word.model_fields)  # text, start, end, probability: WordAt's fields, in order
 
 
-def _word_at_schema(_source, handler) -> core_schema.CoreSchema:
-    """A stored word checked field by field as `Word` checks it (a JSON object, the same field types, other keys
-    ignored), so the same words pass and fail, but kept as a WordAt tuple: a model per word was a sixth of a
-    re-score. It dumps as a Word does."""
-    fields = {name: core_schema.typed_dict_field(handler.generate_schema(f.annotation), required=f.is_required())
-              for name, f in Word.model_fields.items()}
+def _words_at(words: tuple[dict, ...]) -> tuple[WordAt, ...]:
+    return tuple(map(tuple.__new__, repeat(WordAt), map(_WORD_FIELDS, words)))
+
+
+def _words_at_schema(_source, handler) -> core_schema.CoreSchema:
+    """A segment's stored words checked field by field as `Word` checks them (JSON objects, the same field
+    types and defaults, other keys ignored), so the same words pass and fail, but kept as WordAt tuples:
+    a model per word was a sixth of a re-score. They dump as Words do."""
+    fields = {}
+    for name, f in Word.model_fields.items():
+        schema = handler.generate_schema(f.annotation)
+        if not f.is_required():
+            schema = core_schema.with_default_schema(schema, default=f.default)
+        fields[name] = core_schema.typed_dict_field(schema, required=f.is_required())
+    word = core_schema.typed_dict_schema(fields, extra_behavior="ignore")
     return core_schema.no_info_after_validator_function(
-        _word_at, core_schema.typed_dict_schema(fields, extra_behavior="ignore"),
-        serialization=core_schema.plain_serializer_function_ser_schema(WordAt._asdict))
+        _words_at, core_schema.tuple_schema([word], variadic_item_index=0),
+        serialization=core_schema.plain_serializer_function_ser_schema(lambda ws: tuple(w._asdict() for w in ws)))
 
 
 class _SummarySegment(Segment):
-    words: tuple[Annotated[WordAt, GetPydanticSchema(_word_at_schema)], ...] = ()  # type: ignore[assignment]
+    words: Annotated[tuple[WordAt, ...], GetPydanticSchema(_words_at_schema)] = ()  # type: ignore[assignment]
 
 
 class _SummaryTranscript(Transcript):

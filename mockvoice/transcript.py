@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from itertools import repeat
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -111,35 +111,42 @@ class Joined:
     def of(cls, chunks: Sequence[tuple[float, Transcript]], duration: float) -> "Joined":
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
-        words: list[WordAt] = []
+        text: list[str] = []
+        times: list[float | None] = []  # every start, then every end
+        ends: list[float | None] = []
+        prob: list[float | None] = []
+        offs: list[float] = []  # each word's offset
         for off, t in chunks:
             texts.extend([s.text for s in t.segments])
             ws = [w for s in t.segments for w in s.words]
             if not ws:
                 continue
             if set(map(type, ws)) == {WordAt}:  # a SessionSummary's words: plain tuples
-                text, start, end, prob = zip(*ws)
+                cols = zip(*ws)
             else:
-                text, start, end, prob = zip(*[(w.text, w.start, w.end, w.probability) for w in ws])
-            words.extend(map(_new_word, zip(text, _shift_ms(start, off), _shift_ms(end, off), prob)))
-        return cls(" ".join(texts), tuple(words), round(duration, 3))
+                cols = zip(*[(w.text, w.start, w.end, w.probability) for w in ws])
+            for into, col in zip((text, times, ends, prob), cols):
+                into.extend(col)
+            offs.extend([off] * len(ws))
+        n = len(text)
+        times += ends
+        shifted = _shift_ms(times, offs + offs)
+        words = tuple(map(tuple.__new__, repeat(WordAt), zip(text, shifted[:n], shifted[n:], prob)))
+        return cls(" ".join(texts), words, round(duration, 3))
 
 
-_new_word = partial(tuple.__new__, WordAt)  # WordAt(*fields) without its Python-level __new__
-
-
-def _shift_ms(times: tuple[float | None, ...], off: float) -> list[float | None]:
-    """`round(v + off, 3)` of each time (None stays None), bit for bit: `_round_ms` over arrays.
+def _shift_ms(times: list[float | None], offs: list[float]) -> list[float | None]:
+    """`round(v + off, 3)` of each time and its offset (None stays None), bit for bit: `_round_ms` over arrays.
 
     numpy does the same IEEE double operations as `_round_ms` (np.rint is round-half-even like round()
     of a float, and n / 1000.0 is exact-int-over-float division either way), and the few times outside
-    its shortcut (near a tie, <= 0, huge, inf, nan) get round() itself. A time list holding None
-    (untimed words) takes the word-by-word way.
+    its shortcut (near a tie, <= 0, huge, inf, nan) get round() itself. Times holding a None (untimed
+    words) take the word-by-word way.
     """
     if None in times:
-        return [None if v is None else _round_ms(v + off) for v in times]
+        return [None if v is None else _round_ms(v + off) for v, off in zip(times, offs)]
     with np.errstate(invalid="ignore", over="ignore"):
-        v = np.array(times, dtype=np.float64) + off
+        v = np.array(times, dtype=np.float64) + np.array(offs, dtype=np.float64)
         y = v * 1000.0
         n = np.rint(y)
         exact = (y > 0.0) & (y < 1e12) & (np.abs(y - n) < 0.4999)

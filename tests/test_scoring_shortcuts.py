@@ -100,3 +100,6 @@ def test_joined_rounding_shortcut_is_bit_exact():
         for t, w in ((tr, want), (summary, want), (untimed, want[::4])):
             got = Joined.of([(off, t)], 1.0).words[:len(w)]
             assert bits([x.start for x in got]) == bits(w) and bits([x.end for x in got]) == bits(w), (off, type(t))
+    got = Joined.of([(off, t) for off in offsets for t in (tr, summary)], 1.0).words  # each word its chunk's offset
+    want = bits([round(v + off, 3) for off in offsets for _ in (tr, summary) for v in starts])
+    assert bits([x.start for x in got]) == want and bits([x.end for x in got]) == want
