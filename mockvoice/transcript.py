@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
+from operator import attrgetter
 from typing import NamedTuple, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined"]
+__all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined", "word_times"]
 
 
 class Word(BaseModel):
@@ -90,18 +92,23 @@ class WordAt(NamedTuple):
 class Joined:
     """Several transcripts placed one after another as one answer, for scoring.
 
-    Reads like a Transcript where scoring looks (text, words, timed, duration) but shifts plain
-    tuples instead of rebuilding pydantic models, which made merging the largest cost of a re-score.
+    Reads like a Transcript where scoring looks (text, words, timed, duration) but keeps its words as
+    columns (text, start, end, probability) instead of rebuilding pydantic models, which made merging
+    the largest cost of a re-score; `word_times` reads the columns, `words` makes WordAt tuples on demand.
     Word times are rounded as `listener.merge_chunks` rounds them, so both score the same.
     """
 
     text: str
-    words: tuple[WordAt, ...]
+    columns: tuple[tuple[str, ...], tuple[float | None, ...], tuple[float | None, ...], tuple[float | None, ...]]
     duration: float | None = None
+
+    @cached_property
+    def words(self) -> tuple[WordAt, ...]:
+        return tuple(map(tuple.__new__, repeat(WordAt), zip(*self.columns)))  # WordAt(*w) without its Python __new__
 
     @property
     def timed(self) -> bool:
-        return any(w.start is not None for w in self.words)
+        return any(start is not None for start in self.columns[1])
 
     @property
     def is_empty(self) -> bool:
@@ -131,8 +138,18 @@ class Joined:
         n = len(text)
         times += ends
         shifted = _shift_ms(times, offs + offs)
-        words = tuple(map(tuple.__new__, repeat(WordAt), zip(text, shifted[:n], shifted[n:], prob)))
-        return cls(" ".join(texts), words, round(duration, 3))
+        columns = (tuple(text), tuple(shifted[:n]), tuple(shifted[n:]), tuple(prob))
+        return cls(" ".join(texts), columns, round(duration, 3))
+
+
+_TIMES = attrgetter("text", "start", "end")
+
+
+def word_times(transcript: Transcript | Joined) -> list[tuple[str, float | None, float | None]]:
+    """(text, start, end) of each word in order: what splitting and delivery read of the words."""
+    if isinstance(transcript, Joined):
+        return list(zip(*transcript.columns[:3]))
+    return list(map(_TIMES, transcript.words))
 
 
 def _shift_ms(times: list[float | None], offs: list[float]) -> list[float | None]:

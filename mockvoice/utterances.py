@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .transcript import Joined, Transcript, Word, WordAt
+from .transcript import Joined, Transcript, word_times
 
 __all__ = ["Utterance", "split_utterances", "normalise"]
 
@@ -53,13 +53,13 @@ _ENDS = frozenset(".?!")
 _CLOSERS = frozenset("\"')]")  # a sentence end may sit inside quotes or brackets
 
 
-def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]:
+def _from_words(words: list[tuple[str, float | None, float | None]]) -> list[Utterance]:
+    """Utterances of the words' (text, start, end)."""
     out: list[Utterance] = []
     texts: list[str] = []  # the words of the utterance being built
     first = last_end = None  # the start of its first word and the end of its last
     sentence = 0  # number of the sentence it belongs to
-    for w in words:
-        text, start = w.text, w.start
+    for text, start, end in words:
         if texts:
             cut = None  # True: a sentence ends before this word; False: only a clause
             if start is not None and last_end is not None:
@@ -77,7 +77,7 @@ def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]
         if not texts:
             first = start
         texts.append(text)
-        last_end = w.end
+        last_end = end
         last = text[-1:]
         if last in _ENDS or (last in _CLOSERS and text.rstrip("\"')]").endswith((".", "?", "!"))):
             out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
@@ -91,6 +91,6 @@ def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]
 def split_utterances(transcript: Transcript | Joined) -> list[Utterance]:
     """Utterances of a timed transcript (by punctuation and pauses) or of plain text."""
     if transcript.timed:
-        return _from_words(transcript.words)
+        return _from_words(word_times(transcript))
     parts = [p.strip() for line in transcript.text.splitlines() for p in _SENTENCE_SPLIT.split(line)]
     return [Utterance(i, p, None, None, i) for i, p in enumerate(x for x in parts if x)]
