@@ -6,17 +6,18 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from .transcript import Joined, Transcript
+from .prefilter import gated
+from .transcript import Joined, Transcript, word_times
 
 __all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "find_hedges", "PACE_BAND"]
 
 FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "mmhmm"})
 PACE_BAND = (130.0, 160.0)  # conversational words per minute for interviews
-_HEDGES = re.compile(
+_HEDGES = gated(re.compile(  # behind its literal prefilter: most answers hold no hedge
     r"\b(?:i guess|maybe we could|maybe we can|maybe we should|i think maybe|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
     r"(?<!what )sort of|probably just|i'm not (?:really )?sure|not sure|i suppose|i'm not certain|possibly|perhaps|hopefully|"
     r"i don't know|i'd imagine|more or less)\b"
-)
+), regroup=True)
 _WORD = re.compile(r"[^a-z']")
 
 
@@ -59,16 +60,16 @@ def is_filler(token: str) -> bool:
 _FILLER_MEMO: dict[str, bool] = {}  # is_filler of tokens seen in this process (a transcript repeats most words)
 
 
-def _fillers(words):
-    """The words that are fillers, `is_filler` remembered per token text."""
+def _fillers(words: list[tuple[str, float | None, float | None]]) -> list[tuple[str, float | None, float | None]]:
+    """The words (text, start, end) that are fillers, `is_filler` remembered per token text."""
     memo = _FILLER_MEMO
     if len(memo) > 100_000:
         memo.clear()
     out = []
     for w in words:
-        flag = memo.get(w.text)
+        flag = memo.get(w[0])
         if flag is None:
-            flag = memo[w.text] = is_filler(w.text)
+            flag = memo[w[0]] = is_filler(w[0])
         if flag:
             out.append(w)
     return out
@@ -83,32 +84,32 @@ def _pace(wpm: float, band: tuple[float, float]) -> str:
     return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
 
 
-def _pauses(timed: list, long_pause_s: float) -> tuple[float, tuple[Pause, ...]]:
+def _pauses(timed: list[tuple[str, float, float]], long_pause_s: float) -> tuple[float, tuple[Pause, ...]]:
     """The longest silence between consecutive timed words (0.0 when none), and those of `long_pause_s` or more."""
     longest, long_pauses = 0.0, []
     near = long_pause_s - 0.001  # a gap 1 ms short of the threshold cannot round up to it: most skip round()
-    end = timed[0].end
-    for w in timed[1:]:
-        gap = w.start - end
+    end = timed[0][2]
+    for _, start, w_end in timed[1:]:
+        gap = start - end
         if gap > 0:
             if gap > longest:
                 longest = gap
             if gap >= near and round(gap, 3) >= long_pause_s:
-                long_pauses.append(Pause(start=end, end=w.start))
-        end = w.end
+                long_pauses.append(Pause(start=end, end=start))
+        end = w_end
     return longest, tuple(long_pauses)
 
 
 def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
     """Words per minute over the span of speech, fillers per minute, pauses between words, and hedges."""
-    words = transcript.words
+    words = word_times(transcript)  # (text, start, end) of each
     fillers = _fillers(words)
     hedges = find_hedges(transcript.text)
     content_words = len(words) - len(fillers)
-    timed = [w for w in words if w.start is not None and w.end is not None]
+    timed = [w for w in words if w[1] is not None and w[2] is not None]
     if len(timed) < 2:
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
-    span = max(timed[-1].end - timed[0].start, 1e-6)
+    span = max(timed[-1][2] - timed[0][1], 1e-6)
     minutes = span / 60.0
     longest, long_pauses = _pauses(timed, long_pause_s)
     wpm = round(content_words / minutes, 1)
@@ -119,7 +120,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         pace=_pace(wpm, band),
         fillers=len(fillers),
         fillers_per_min=round(len(fillers) / minutes, 2),
-        filler_times=tuple(round(w.start, 2) for w in fillers if w.start is not None),
+        filler_times=tuple(round(w[1], 2) for w in fillers if w[1] is not None),
         longest_pause_s=round(longest, 2),
         long_pauses=long_pauses,
         hedges=len(hedges),

@@ -120,21 +120,25 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
     groups = _split_sentences(sentences)
     if groups:
         g_feats, g_rules, g_found = _judge([" ".join(texts[i] for i in g) for g in groups], model)
+    rows = found.tolist()  # Python bools: numpy scalar indexing per utterance and feature cost more than the rest
+    columns = list(zip(*rows))
+    g_columns = list(zip(*g_found.tolist())) if groups else []
     out: dict[str, Analysis] = {}
     for m in wanted:
         col = FEATURES.index(m)
+        is_found = columns[col]
         rule_cue = {h.index: h.cue for h in rules[m].hits}
         hits: list[Hit] = []
-        misses: list[Hit] = [h for h in rules[m].near_misses if not found[h.index, col]]
-        for i in range(len(texts)):
-            if found[i, col]:
+        misses: list[Hit] = [h for h in rules[m].near_misses if not is_found[h.index]]
+        for i, yes in enumerate(is_found):
+            if yes:
                 hits.append(Hit(i, rule_cue.get(i) or _learned_cue(model.reasons(feats[i], col))))
             elif i in rule_cue:
-                other = [_NAMES[f] for k, f in enumerate(FEATURES) if k != col and found[i, k]]
+                other = [_NAMES[f] for k, f in enumerate(FEATURES) if k != col and rows[i][k]]
                 why = f"reads as a {other[0]} instead" if other else "the rest of the sentence does not bear it out"
                 misses.append(Hit(i, f"'{rule_cue[i]}' looked like a {_NAMES[m]}, but {why}"))
         for k, g in enumerate(groups):
-            if g_found[k, col] and not any(found[i, col] for i in g):
+            if g_columns[col][k] and not any(is_found[i] for i in g):
                 cue = next((h.cue for h in g_rules[m].hits if h.index == k), None) or _learned_cue(model.reasons(g_feats[k], col))
                 hits.append(Hit(g[0], cue, through=g[-1]))
         hits.sort(key=lambda h: h.index)

@@ -80,11 +80,12 @@ class Model:
         starts: list[int] = []
         for fs in feats:
             starts.append(len(idx))
-            idx.extend([j for f in fs if (j := v.get(f)) is not None])
+            idx.extend([j for j in map(v.get, fs) if j is not None])  # in the set's order: the sums stay bit for bit
             idx.append(zero)  # keeps every utterance's slice non-empty for reduceat
         if not feats:
             return np.empty((0, len(FEATURES)))
-        out = np.add.reduceat(self._padded[idx], starts, axis=0) + self.bias
+        rows = self._padded.take(np.fromiter(idx, np.intp, len(idx)), axis=0)  # = _padded[idx], without the list's slow conversion
+        out = np.add.reduceat(rows, starts, axis=0) + self.bias
         return 1.0 / (1.0 + np.exp(-out))
 
     @property

@@ -132,7 +132,7 @@ def _question_span(t: str) -> tuple[int, str] | None:
 
 
 # stating an assumption and asking to confirm it is a scoping question ("I'm assuming two regions, is that right?")
-_CONFIRM = re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|can i assume|let's say|i'd guess|my guess is)\b.*\b(?:is that|right|correct|fair|ok|okay|true)\s?(?:\?|$)")
+_CONFIRM = gated(re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|can i assume|let's say|i'd guess|my guess is)\b.*\b(?:is that|right|correct|fair|ok|okay|true)\s?(?:\?|$)"))
 
 
 _ASSUMES = gated(re.compile(r"\b(?:i'm assuming|i assume|assuming|i'll assume|let's say|i'd guess|my guess is)\b"))

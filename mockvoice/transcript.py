@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+from operator import attrgetter
 from typing import NamedTuple, Sequence
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined"]
+__all__ = ["Word", "Segment", "Transcript", "WordAt", "Joined", "word_times"]
 
 
 class Word(BaseModel):
@@ -79,8 +83,8 @@ class WordAt(NamedTuple):
     """A word and its time, as plain data (what scoring reads of a Word)."""
 
     text: str
-    start: float | None
-    end: float | None
+    start: float | None = None
+    end: float | None = None
     probability: float | None = None
 
 
@@ -88,18 +92,23 @@ class WordAt(NamedTuple):
 class Joined:
     """Several transcripts placed one after another as one answer, for scoring.
 
-    Reads like a Transcript where scoring looks (text, words, timed, duration) but shifts plain
-    tuples instead of rebuilding pydantic models, which made merging the largest cost of a re-score.
+    Reads like a Transcript where scoring looks (text, words, timed, duration) but keeps its words as
+    columns (text, start, end, probability) instead of rebuilding pydantic models, which made merging
+    the largest cost of a re-score; `word_times` reads the columns, `words` makes WordAt tuples on demand.
     Word times are rounded as `listener.merge_chunks` rounds them, so both score the same.
     """
 
     text: str
-    words: tuple[WordAt, ...]
+    columns: tuple[tuple[str, ...], tuple[float | None, ...], tuple[float | None, ...], tuple[float | None, ...]]
     duration: float | None = None
+
+    @cached_property
+    def words(self) -> tuple[WordAt, ...]:
+        return tuple(map(tuple.__new__, repeat(WordAt), zip(*self.columns)))  # WordAt(*w) without its Python __new__
 
     @property
     def timed(self) -> bool:
-        return any(w.start is not None for w in self.words)
+        return any(start is not None for start in self.columns[1])
 
     @property
     def is_empty(self) -> bool:
@@ -109,13 +118,57 @@ class Joined:
     def of(cls, chunks: Sequence[tuple[float, Transcript]], duration: float) -> "Joined":
         """`chunks` are (start offset in seconds, transcript) pairs in order."""
         texts: list[str] = []
-        words: list[WordAt] = []
-        add, new = words.append, tuple.__new__  # WordAt(...) without its Python-level __new__
+        text: list[str] = []
+        times: list[float | None] = []  # every start, then every end
+        ends: list[float | None] = []
+        prob: list[float | None] = []
+        offs: list[float] = []  # each word's offset
         for off, t in chunks:
-            for s in t.segments:
-                texts.append(s.text)
-                for w in s.words:
-                    a, b = w.start, w.end
-                    add(new(WordAt, (w.text, None if a is None else _round_ms(a + off),
-                                     None if b is None else _round_ms(b + off), w.probability)))
-        return cls(" ".join(texts), tuple(words), round(duration, 3))
+            texts.extend([s.text for s in t.segments])
+            ws = [w for s in t.segments for w in s.words]
+            if not ws:
+                continue
+            if set(map(type, ws)) == {WordAt}:  # a SessionSummary's words: plain tuples
+                cols = zip(*ws)
+            else:
+                cols = zip(*[(w.text, w.start, w.end, w.probability) for w in ws])
+            for into, col in zip((text, times, ends, prob), cols):
+                into.extend(col)
+            offs.extend([off] * len(ws))
+        n = len(text)
+        times += ends
+        shifted = _shift_ms(times, offs + offs)
+        columns = (tuple(text), tuple(shifted[:n]), tuple(shifted[n:]), tuple(prob))
+        return cls(" ".join(texts), columns, round(duration, 3))
+
+
+_TIMES = attrgetter("text", "start", "end")
+
+
+def word_times(transcript: Transcript | Joined) -> list[tuple[str, float | None, float | None]]:
+    """(text, start, end) of each word in order: what splitting and delivery read of the words."""
+    if isinstance(transcript, Joined):
+        return list(zip(*transcript.columns[:3]))
+    return list(map(_TIMES, transcript.words))
+
+
+def _shift_ms(times: list[float | None], offs: list[float]) -> list[float | None]:
+    """`round(v + off, 3)` of each time and its offset (None stays None), bit for bit: `_round_ms` over arrays.
+
+    numpy does the same IEEE double operations as `_round_ms` (np.rint is round-half-even like round()
+    of a float, and n / 1000.0 is exact-int-over-float division either way), and the few times outside
+    its shortcut (near a tie, <= 0, huge, inf, nan) get round() itself. Times holding a None (untimed
+    words) take the word-by-word way.
+    """
+    if None in times:
+        return [None if v is None else _round_ms(v + off) for v, off in zip(times, offs)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        v = np.array(times, dtype=np.float64) + np.array(offs, dtype=np.float64)
+        y = v * 1000.0
+        n = np.rint(y)
+        exact = (y > 0.0) & (y < 1e12) & (np.abs(y - n) < 0.4999)
+        out = (n / 1000.0).tolist()
+    if not exact.all():
+        for i in np.flatnonzero(~exact).tolist():
+            out[i] = round(float(v[i]), 3)
+    return out

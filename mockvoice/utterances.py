@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .transcript import Joined, Transcript, Word, WordAt
+from .transcript import Joined, Transcript, word_times
 
 __all__ = ["Utterance", "split_utterances", "normalise"]
 
@@ -53,41 +53,44 @@ _ENDS = frozenset(".?!")
 _CLOSERS = frozenset("\"')]")  # a sentence end may sit inside quotes or brackets
 
 
-def _from_words(words: tuple[Word, ...] | tuple[WordAt, ...]) -> list[Utterance]:
+def _from_words(words: list[tuple[str, float | None, float | None]]) -> list[Utterance]:
+    """Utterances of the words' (text, start, end)."""
     out: list[Utterance] = []
-    current: list[Word] = []
-    last_end = None  # end of current[-1]
-    sentence = 0  # number of the sentence `current` belongs to
-
-    def flush(ends_sentence: bool) -> None:
-        nonlocal current, sentence
-        out.append(Utterance(len(out), " ".join([x.text for x in current]), current[0].start, last_end, sentence))
-        current = []
-        sentence += ends_sentence
-
-    for w in words:
-        start = w.start
-        if current and start is not None and last_end is not None:
-            gap = start - last_end
-            if gap >= GAP_BREAK_S:
-                flush(True)
-            elif gap >= CLAUSE_GAP_S and len(current) >= CLAUSE_WORDS and current[-1].text[-1:] == ",":
-                flush(False)
-        if len(current) >= RUNON_WORDS and w.text.strip(" ,").lower() in _CLAUSE_OPENERS:
-            flush(False)
-        current.append(w)
-        last_end = w.end
-        last = w.text[-1:]
-        if last in _ENDS or (last in _CLOSERS and w.text.rstrip("\"')]").endswith((".", "?", "!"))):
-            flush(True)
-    if current:
-        flush(True)
+    texts: list[str] = []  # the words of the utterance being built
+    first = last_end = None  # the start of its first word and the end of its last
+    sentence = 0  # number of the sentence it belongs to
+    for text, start, end in words:
+        if texts:
+            cut = None  # True: a sentence ends before this word; False: only a clause
+            if start is not None and last_end is not None:
+                gap = start - last_end
+                if gap >= GAP_BREAK_S:
+                    cut = True
+                elif gap >= CLAUSE_GAP_S and len(texts) >= CLAUSE_WORDS and texts[-1][-1:] == ",":
+                    cut = False
+            if cut is None and len(texts) >= RUNON_WORDS and text.strip(" ,").lower() in _CLAUSE_OPENERS:
+                cut = False
+            if cut is not None:
+                out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
+                texts = []
+                sentence += cut
+        if not texts:
+            first = start
+        texts.append(text)
+        last_end = end
+        last = text[-1:]
+        if last in _ENDS or (last in _CLOSERS and text.rstrip("\"')]").endswith((".", "?", "!"))):
+            out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
+            texts = []
+            sentence += 1
+    if texts:
+        out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
     return out
 
 
 def split_utterances(transcript: Transcript | Joined) -> list[Utterance]:
     """Utterances of a timed transcript (by punctuation and pauses) or of plain text."""
     if transcript.timed:
-        return _from_words(transcript.words)
+        return _from_words(word_times(transcript))
     parts = [p.strip() for line in transcript.text.splitlines() for p in _SENTENCE_SPLIT.split(line)]
     return [Utterance(i, p, None, None, i) for i, p in enumerate(x for x in parts if x)]

@@ -124,8 +124,17 @@ def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_has
         "schema_version": VERSION_SCHEMA, "kind": "score", "rubric": rubric_id, "rubric_hash": rubric_hash,
         "transcript": transcript_model, "created_at": _now(), "overall": overall, "features": feats,
     })
-    turns = ",".join("null" if c is None else c.model_dump_json() for c in cards)
-    whole = "null" if session_card is None else session_card.model_dump_json()
+    dumped: dict[int, str] = {}  # a one-answer session's card is also its whole-session card: dump it once
+
+    def dump(c: Scorecard | None) -> str:
+        if c is None:
+            return "null"
+        if id(c) not in dumped:
+            dumped[id(c)] = c.model_dump_json()
+        return dumped[id(c)]
+
+    turns = ",".join(map(dump, cards))
+    whole = dump(session_card)
     return head[:-1] + f'{_TURNS}{turns}], "session": {whole}}}'
 
 

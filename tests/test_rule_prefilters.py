@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from mockvoice import detectors, prefilter, questions
+from mockvoice import delivery, detectors, prefilter, questions
 from mockvoice.detection import signals
 from mockvoice.spoken import clean
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
-FAST = {f"{mod.__name__.rsplit('.', 1)[1]}.{name}": obj for mod in (detectors, questions)
+FAST = {f"{mod.__name__.rsplit('.', 1)[1]}.{name}": obj for mod in (detectors, questions, delivery)
         for name, obj in vars(mod).items() if isinstance(obj, (prefilter.Gated, prefilter.Regrouped))}
 GATED = {name: obj for name, obj in FAST.items() if isinstance(obj, prefilter.Gated)}
 # each pattern's necessary literals (gated or not): samples are drawn until each is in a match
@@ -183,7 +183,7 @@ def test_detectors_give_the_same_signals_as_the_plain_regexes(texts, monkeypatch
     gated = run()
     for name, g in FAST.items():  # every gate and regrouping off: the plain patterns, and no digit test
         module, attr = name.split(".")
-        monkeypatch.setattr({"detectors": detectors, "questions": questions}[module], attr, g.rx)
+        monkeypatch.setattr({"detectors": detectors, "questions": questions, "delivery": delivery}[module], attr, g.rx)
     monkeypatch.setattr(detectors, "_STRENGTH", {k: tuple(getattr(p, "rx", p) for p in v) for k, v in detectors._STRENGTH.items()})
     monkeypatch.setattr(detectors, "_DIGIT", re.compile(r"(?:)"))
     plain = run()

@@ -114,7 +114,8 @@ def test_digitise_equals_plain_rules(texts):
 
 
 def test_word_runs_are_what_regex_word_boundaries_delimit(texts):
-    for t in texts:
+    every_ascii = "".join(map(chr, range(128)))
+    for t in texts + [every_ascii, every_ascii[::-1], "a\u00e9b c"]:
         runs = numbers.word_runs(t)
         assert runs == (re.findall(r"\w+", t) if t.isascii() else None)
 
