@@ -132,10 +132,13 @@ def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Ta
                         lines.add(f, int(j in found), int(f in ln.labels), f"[{ans.id}] {ln.text}")
             else:
                 texts = utterances_of(Transcript.from_text(ans.text))
-                line_hits = detect_all([cleaned_one(ln.text)[0] for ln in ans.lines])
+                parts = [cleaned_one(ln.text) for ln in ans.lines]  # a line of two sentences is two utterances
+                where = [j for j, part in enumerate(parts) for _ in part]
+                line_hits = detect_all([t for part in parts for t in part])
                 for f in FEATURES:
+                    found = {where[i] for i in line_hits[f]}
                     for j, ln in enumerate(ans.lines):
-                        lines.add(f, int(j in line_hits[f]), int(f in ln.labels), f"[{ans.id}] {ln.text}")
+                        lines.add(f, int(j in found), int(f in ln.labels), f"[{ans.id}] {ln.text}")
             hits = detect_all(texts)
             for f in FEATURES:
                 counts.add(f, len(hits[f]), ans.count(f), f"[{ans.id}] found {len(hits[f])}, labelled {ans.count(f)}")
