@@ -63,12 +63,28 @@ class Texts(list):
     sentences: list[int] | None = None
 
 
-def detect_all(texts: list[str]) -> dict[str, set[int]]:
-    """What scoring finds: the rules checked by the learned model (or the rules alone with --rules)."""
+def detect_spans(texts: list[str]) -> dict[str, list[range]]:
+    """What scoring finds, each hit as the utterances its evidence spans: the rules checked by the learned model
+    (or the rules alone with --rules)."""
     if RULES_ONLY:
         questions = frozenset(clarifying_question(texts).indices)
-        return {f: set(analyse(f, texts, (), questions).indices) for f in FEATURES}
-    return {f: set(a.indices) for f, a in detect_features(texts, sentences=getattr(texts, "sentences", None)).items()}
+        found = {f: analyse(f, texts, (), questions) for f in FEATURES}
+    else:
+        found = detect_features(texts, sentences=getattr(texts, "sentences", None))
+    return {f: [range(h.index, (h.through or h.index) + 1) for h in a.hits] for f, a in found.items()}
+
+
+def detect_all(texts: list[str]) -> dict[str, set[int]]:
+    """The utterance each hit starts at, per feature."""
+    return {f: {span[0] for span in spans} for f, spans in detect_spans(texts).items()}
+
+
+def line_of_span(span: range, where: list[int], texts: list[str]) -> int:
+    """The answer line most of a hit's words came from (a hit spanning a sentence's clauses may start in the line before)."""
+    words: dict[int, int] = {}
+    for i in span:
+        words[where[i]] = words.get(where[i], 0) + len(texts[i].split())
+    return max(words, key=words.get)
 
 
 def utterances_of(transcript: Transcript) -> Texts:
@@ -125,9 +141,9 @@ def evaluate(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> tuple[Ta
             if speech:
                 texts = utterances_of(_cached_transcript(ans.text, ans.rubric))
                 where = line_of_utterance(texts, [ln.text for ln in ans.lines])
-                hits = detect_all(texts)
+                spans = detect_spans(texts)
                 for f in FEATURES:
-                    found = {where[i] for i in hits[f]}
+                    found = {line_of_span(span, where, texts) for span in spans[f]}
                     for j, ln in enumerate(ans.lines):
                         lines.add(f, int(j in found), int(f in ln.labels), f"[{ans.id}] {ln.text}")
             else:

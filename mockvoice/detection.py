@@ -46,6 +46,11 @@ def signals(texts: list[str]) -> tuple[list[set[str]], dict[str, Analysis]]:
     return notes, rules
 
 
+def _covered(hits: list[Hit], group: list[int]) -> bool:
+    """Whether a hit found so far already spans an utterance of the group."""
+    return any(h.index <= i <= (h.through or h.index) for h in hits for i in group)
+
+
 def _learned_cue(words: list[str]) -> str:
     return "learned from " + ", ".join(f"'{w}'" for w in words) if words else "learned from the whole sentence"
 
@@ -104,6 +109,20 @@ def _fold_clauses(hits: list[Hit], sentences: list[int]) -> list[Hit]:
     return _fold_adjacent(hits, lambda end, i: sentences[end] == sentences[i] >= 0)
 
 
+# An estimate is the one feature speech-to-text often splits over two sentences ("100000 hotels with 50 rooms
+# each." / "this is 5000000 rooms."), neither a scale estimate alone: each adjacent pair of utterances that both
+# hold a number is judged joined too (held-out B-G spoken answer lines, scale estimate F1 0.851 -> 0.877).
+_ACROSS_SENTENCES = "scale_estimate"
+_DIGIT = re.compile(r"\d")
+
+
+def _number_pairs(texts: list[str], groups: list[list[int]]) -> list[list[int]]:
+    """Adjacent utterances that both hold a number and are not already judged together as one sentence."""
+    has = [_DIGIT.search(t) is not None for t in texts]
+    joined = {(g[i], g[i + 1]) for g in groups for i in range(len(g) - 1)} if len(groups) else set()
+    return [[i, i + 1] for i in range(len(texts) - 1) if has[i] and has[i + 1] and (i, i + 1) not in joined]
+
+
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None,
                     sentences: list[int] | None = None) -> dict[str, Analysis]:
     """One Analysis per requested built-in feature for an answer's cleaned utterances.
@@ -118,6 +137,8 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
     model = model or load_model()
     feats, rules, found = _judge(texts, model)
     groups = _split_sentences(sentences)
+    pairs = _number_pairs(texts, groups) if sentences and _ACROSS_SENTENCES in wanted else []
+    groups += pairs
     if groups:
         g_feats, g_rules, g_found = _judge([" ".join(texts[i] for i in g) for g in groups], model)
     rows = found.tolist()  # Python bools: numpy scalar indexing per utterance and feature cost more than the rest
@@ -138,7 +159,9 @@ def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: 
                 why = f"reads as a {other[0]} instead" if other else "the rest of the sentence does not bear it out"
                 misses.append(Hit(i, f"'{rule_cue[i]}' looked like a {_NAMES[m]}, but {why}"))
         for k, g in enumerate(groups):
-            if g_columns[col][k] and not any(is_found[i] for i in g):
+            if k >= len(groups) - len(pairs) and m != _ACROSS_SENTENCES:
+                break
+            if g_columns[col][k] and not any(is_found[i] for i in g) and not _covered(hits, g):
                 cue = next((h.cue for h in g_rules[m].hits if h.index == k), None) or _learned_cue(model.reasons(g_feats[k], col))
                 hits.append(Hit(g[0], cue, through=g[-1]))
         hits.sort(key=lambda h: h.index)

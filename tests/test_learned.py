@@ -58,6 +58,24 @@ def test_a_feature_only_the_whole_sentence_shows_is_found_across_its_clauses():
     assert apart.hits == ()
 
 
+def _estimate_model() -> Model:
+    """A model that finds a scale estimate (and a trade-off) only where 'hotels' and 'rooms' occur together."""
+    weights = np.zeros((2, len(FEATURES)))
+    weights[:, [FEATURES.index("scale_estimate"), FEATURES.index("trade_off")]] = 1.0
+    return Model({"hotels": 0, "rooms": 1}, weights, np.full(len(FEATURES), -1.5), np.full(len(FEATURES), 0.5), {})
+
+
+def test_an_estimate_split_over_two_sentences_is_found_across_them_when_both_hold_numbers():
+    from mockvoice.detection import detect_features
+
+    texts = ["we list 100000 hotels .", "with 50 rooms each that is 5000000 rooms .", "the api is rest ."]
+    both = detect_features(texts, model=_estimate_model(), sentences=[0, 1, 2])
+    assert [(h.index, h.through) for h in both["scale_estimate"].hits] == [(0, 1)]
+    assert both["trade_off"].hits == ()  # only an estimate is looked for across sentences
+    one_number = ["we list the hotels .", "with 50 rooms each that is 5000000 rooms ."]
+    assert detect_features(one_number, model=_estimate_model(), sentences=[0, 1])["scale_estimate"].hits == ()
+
+
 def test_a_comma_pause_splits_a_long_sentence_into_clauses_of_one_sentence():
     from mockvoice.transcript import Segment, Transcript, Word
     from mockvoice.utterances import split_utterances
