@@ -193,4 +193,6 @@ def _rhetorical_tail(rest: str) -> bool:
 
 
 def _starts_answer(next_text: str) -> bool:
-    return len(next_text.split()) >= 3 and bool(re.match(r"(?:well|because|it|they|by|using|just|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))
+    # not "because": after a yes/no question it gives the reason for asking ("is a bit of staleness okay? because
+    # strong consistency costs a round trip"); a "why" question answered with "because" is caught before this
+    return len(next_text.split()) >= 3 and bool(re.match(r"(?:well|it|they|by|using|just|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))

@@ -50,6 +50,13 @@ _REPEATS = re.compile(r"\b([a-z']+)(?:\s*,?\s+\1\b){2,}")
 _COMMA = re.compile(r",(?!\d)")  # not inside a number
 _HYPHEN = re.compile(r"-(?<![a-z0-9]-)|-(?![a-z0-9])")  # not joining two words
 _FILLER_SET = frozenset(FILLER_WORDS)
+# contractions typed without their apostrophe ("whats the traffic", "we dont") written as speech-to-text writes
+# them, so rules and the model see one word; only the unambiguous ones ("its", "were", "well", "id", "lets" are words)
+_BARE = {w.replace("'", ""): w for w in (
+    "what's that's there's here's who's where's how's don't doesn't didn't isn't aren't wasn't weren't won't can't "
+    "wouldn't shouldn't couldn't hasn't haven't i'm i've you're they're we've they've you've you'll they'll "
+    "that'll you'd they'd would've could've should've").split()}
+_BARE_RX = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
 
 
 # any rule's trigger: when none is in the text, no rule fires (one search instead of ~45 substring tests)
@@ -75,6 +82,10 @@ def clean(text: str) -> str:
             t, runs = new, word_runs(new)
     if _may_repeat(t):
         new = _REPEATS.sub(" ", t)
+        if new != t:
+            t, runs = new, word_runs(new)
+    if runs is None or not _BARE.keys().isdisjoint(runs):
+        new = _BARE_RX.sub(lambda m: _BARE[m.group(0)], t)
         if new != t:
             t, runs = new, word_runs(new)
     t = digitise_lower(t, runs)

@@ -31,6 +31,7 @@ def plain_clean(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", ", ").replace("\u2013", "-")
     t = spoken._FILLER.sub("", t)
     t = spoken._REPEATS.sub(" ", t)
+    t = spoken._BARE_RX.sub(lambda m: spoken._BARE[m.group(0)], t)
     t = plain_digitise(t)
     for _, rx, repl in spoken._HOMOPHONES:
         t = rx.sub(repl, t)
@@ -49,6 +50,7 @@ _PIECES = (
     "um uh, umm er erm hmm mm mhm ah (uh) um. a and point hundred thousand million billion trillion dozen one two "
     "twelve twenty twenty-five thirty forty fourty fourteen sixty 12k 1,200 2.5 3.14 gb 10 5 m bn mm 100 1 0 12.5k "
     "5hundred 3-thousand . , ? ! ; : - -- \u2014 \u2013 ' \u2019 \u2018 \" ( ) idempotent go go's it's s 's "
+    "whats dont thats theyre cant im ive wont whats_ _dont whats' édont its id lets well were "
     "Redis. Kafka? PostgreSQL! 5xx 99.9 1.5k 40% x 2x _one one_ \u017fix \u0131 \u212a \u00e9 caf\u00e9 e\u0301 \u00a0"
 ).split() + [
     "p fifty latency", "pfifty latency", "p 50 latency", "pninety-nine", "pninety five", "s. l. o", "q. p. s", "q p s",
@@ -92,7 +94,7 @@ def texts() -> list[str]:
 def test_fuzz_trips_every_rule(texts):
     """Guards the test itself: each rule whose prefilter could be wrong fires on some text."""
     lowered = [t.lower() for t in texts]
-    rules = [spoken._FILLER, spoken._REPEATS, numbers._RUN, numbers._DIGITS, numbers._DIGIT_SCALE, _STOP, _MARKS]
+    rules = [spoken._FILLER, spoken._REPEATS, spoken._BARE_RX, numbers._RUN, numbers._DIGITS, numbers._DIGIT_SCALE, _STOP, _MARKS]
     rules += [rx for _, rx, _ in spoken._HOMOPHONES]
     for rx in rules:
         assert any(rx.search(t) for t in lowered), rx.pattern
