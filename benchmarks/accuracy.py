@@ -168,12 +168,23 @@ def line_of_utterance(texts: list[str], lines: list[str]) -> list[int]:
     answers are compared line by line through this alignment: a line counts as found for a feature when
     an utterance aligned to it has that feature. An utterance with no aligned word takes its predecessor's line.
     """
+    out: list[int] = []
+    for v in alignment_votes(texts, lines)[0]:
+        out.append(max(v, key=v.get) if v else (out[-1] if out else 0))
+    return out
+
+
+def alignment_votes(texts: list[str], lines: list[str]) -> tuple[list[dict[int, int]], list[int]]:
+    """For each spoken utterance, how many of its words matched each labelled line (difflib on words, in
+    order), and each line's length in words (after the same cleaning)."""
     src: list[str] = []
     src_line: list[int] = []
+    sizes: list[int] = []
     for j, text in enumerate(lines):
         words = " ".join(cleaned_one(text)).split()
         src += words
         src_line += [j] * len(words)
+        sizes.append(len(words))
     hyp: list[str] = []
     hyp_utt: list[int] = []
     for i, text in enumerate(texts):
@@ -185,10 +196,7 @@ def line_of_utterance(texts: list[str], lines: list[str]) -> list[int]:
         for k in range(n):
             v = votes[hyp_utt[b + k]]
             v[src_line[a + k]] = v.get(src_line[a + k], 0) + 1
-    out: list[int] = []
-    for v in votes:
-        out.append(max(v, key=v.get) if v else (out[-1] if out else 0))
-    return out
+    return votes, sizes
 
 
 def cleaned_one(text: str) -> list[str]:

@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from accuracy import _cached_transcript  # noqa: E402
-from labelled import DATA, TAGS, load_utterances  # noqa: E402
+from accuracy import _cached_transcript, alignment_votes, utterances_of  # noqa: E402
+from labelled import DATA, TAGS, load_answers, load_utterances  # noqa: E402
 
+from mockvoice.detection import _split_sentences  # noqa: E402
 from mockvoice.utterances import split_utterances  # noqa: E402
 
 CLAUSES = DATA / "clauses"
@@ -75,11 +76,70 @@ def spoken_copy(src: Path) -> Path:
     return out
 
 
+# An utterance of a spoken answer is labelled from the line it came from only when it holds most of that line
+# (its words matched at least this share of the line's words); a fragment is left unknown as clauses are above.
+WHOLE_LINE = 0.75
+
+
+# a joined sentence longer than this is a run-on over many lines: labelled by them all, it would teach "long, so yes"
+JOINED_MAX_WORDS = 45
+
+
+def _utterance_tags(votes: dict[int, int], sizes: list[int], labels: list[frozenset[str]]) -> str:
+    """The tags of one utterance of a spoken answer, from the labelled lines its words were aligned to."""
+    if not votes:
+        return ",".join("?" + t for t in TAGS)
+    main = max(votes, key=votes.get)
+    whole = {j for j, n in votes.items() if n >= WHOLE_LINE * sizes[j]}
+    tags = []
+    for t, f in TAGS.items():
+        if any(f in labels[j] for j in whole):
+            tags.append(t)  # it holds most of a line that has the feature
+        elif any(f in labels[j] for j in votes) or (main not in whole and f in CLAUSE_UNKNOWN):
+            tags.append("?" + t)  # part of a line that has it, or a fragment
+    return ",".join(tags) or "-"
+
+
+def spoken_answers(src: Path) -> Path:
+    """clauses/asr-FILE for an answers file: each answer spoken whole, transcribed, split as scoring splits it, and
+    each utterance labelled from the written lines it aligns to (accuracy.alignment_votes), so the trainer sees
+    answers as speech-to-text delivers them: sentences merged, split and misheard, in context."""
+    out = CLAUSES / ("asr-" + src.name)
+    rows = [f"# {src.name} spoken whole by espeak-ng (rate 150), transcribed by the default model and split as scoring "
+            f"splits it; each utterance carries the tags of the lines it holds at least {WHOLE_LINE:.0%} of, ?TAG where "
+            "it holds only part of a line with that feature. Written by scripts/spoken_copies.py, do not edit."]
+    for ans in load_answers(src):
+        tr = _cached_transcript(ans.text, ans.rubric)
+        utts = split_utterances(tr)
+        texts = utterances_of(tr)
+        if not utts or len(texts) != len(utts):
+            continue
+        votes, sizes = alignment_votes(texts, [ln.text for ln in ans.lines])
+        labels = [ln.labels for ln in ans.lines]
+        rows.append(f"## {ans.id} | {ans.rubric} | - | spoken")
+        rows += [f"{_utterance_tags(v, sizes, labels)} | {u.text}" for v, u in zip(votes, utts)]
+        # scoring also judges each sentence split at its comma pauses joined whole (detection._split_sentences),
+        # one after another: so does the trainer, and a joined sentence often holds a whole line its clauses did not
+        groups = _split_sentences([u.sentence for u in utts])
+        if groups:
+            rows.append(f"## {ans.id}:sentences | {ans.rubric} | - | spoken, clauses joined")
+            for g in groups:
+                if sum(len(utts[i].text.split()) for i in g) > JOINED_MAX_WORDS:
+                    continue
+                joined: dict[int, int] = {}
+                for i in g:
+                    for j, n in votes[i].items():
+                        joined[j] = joined.get(j, 0) + n
+                rows.append(f"{_utterance_tags(joined, sizes, labels)} | {' '.join(utts[i].text for i in g)}")
+    _write(out, rows)
+    return out
+
+
 def main() -> int:
     files = [Path(a) for a in sys.argv[1:]] or sorted(
         p for p in DATA.glob("*.txt") if "answers" not in p.name and not p.name.startswith(("train-", "asr-")))
     for src in files:
-        out = spoken_copy(src)
+        out = spoken_answers(src) if "answers" in src.name else spoken_copy(src)
         print(f"{src.name} -> {out.name}: {sum(1 for l in out.read_text().splitlines() if '|' in l)} lines")
     return 0
 

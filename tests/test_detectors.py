@@ -161,6 +161,23 @@ def test_shipped_model_was_trained_on_the_current_labelled_data():
     assert load_model().meta["trained_on"] == data_hash(data_files()), "labelled data changed: run scripts/train_detectors.py"
 
 
+def test_spoken_answer_utterances_take_labels_only_from_lines_they_hold_most_of():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from spoken_copies import _utterance_tags
+
+    from accuracy import alignment_votes
+
+    lines = ["what's the peak write rate", "we'd cache it in redis", "if redis dies we fall back to the database"]
+    labels = [frozenset({"clarifying_question"}), frozenset(), frozenset({"failure_mode"})]
+    spoken = ["what's the peak right rate we'd cache it in redis", "if redis dies", "we fall back to the database"]
+    votes, sizes = alignment_votes(spoken, lines)
+    assert sizes == [5, 5, 9]
+    tags = [_utterance_tags(v, sizes, labels) for v in votes]
+    assert tags[0] == "cq"  # holds both whole lines: the question's label, negative for the rest
+    assert tags[1] == tags[2] == "?to,?fm,?se,?mon"  # fragments of the failure line: unknown, never negative
+    assert _utterance_tags({}, sizes, labels) == "?cq,?to,?fm,?se,?mon"  # nothing aligned: nothing known
+
+
 def _f1(pairs: list[tuple[bool, bool]]) -> float:
     tp = sum(p and y for p, y in pairs)
     fp = sum(p and not y for p, y in pairs)
