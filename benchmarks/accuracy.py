@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from labelled import DATA, FEATURES, load_answers, load_utterances  # noqa: E402
+from labelled import DATA, FEATURES, load_answers, load_utterances, strong_weak_pairs  # noqa: E402
 
 from mockvoice.detection import detect_features  # noqa: E402
 from mockvoice.detectors import analyse, cleaned, clarifying_question  # noqa: E402
@@ -203,6 +203,27 @@ def cleaned_one(text: str) -> list[str]:
     return utterances_of(Transcript.from_text(text))
 
 
+def pair_scores(folder: Path, speech: bool, only: tuple[str, ...] = ()) -> list[tuple[str, float, str, float]]:
+    """Overall scores of each strong/weak pair the answers files list: (strong id, its score, weak id, its score)."""
+    from mockvoice.scoring import score_transcript
+
+    out = []
+    for path in (p for p in _files(folder, only) if "answers" in p.name and (not speech or _speech_file(p))):
+        answers = {a.id: a for a in load_answers(path)}
+        for strong, weak in strong_weak_pairs(path):
+            if strong in answers and weak in answers:
+                s, w = (score_transcript(_cached_transcript(a.text, a.rubric) if speech else Transcript.from_text(a.text),
+                                         a.rubric, question=a.question).overall for a in (answers[strong], answers[weak]))
+                out.append((strong, s, weak, w))
+    return out
+
+
+def report_pairs(title: str, pairs: list[tuple[str, float, str, float]]) -> None:
+    if pairs:
+        print(f"\n{title}: the stronger scored higher in {sum(s > w for _, s, _, w in pairs)} of {len(pairs)}")
+        print("  " + ", ".join(f"{a} {s:.0f} vs {b} {w:.0f}" for a, s, b, w in pairs))
+
+
 def report(title: str, tally: Tally) -> None:
     print(f"\n{title}")
     print(f"  {'feature':20} {'precision':>9} {'recall':>7} {'F1':>6}   tp/fp/fn")
@@ -251,6 +272,7 @@ def main() -> None:
         report(f"{name} TEXT: answer lines in context", lines)
         report(f"{name} TEXT: answers, per-feature counts", counts)
         shown += [utt, lines, counts]
+        report_pairs(f"{name} TEXT: strong/weak answer pairs (overall score)", pair_scores(folder, False, only))
         if not args.text_only:
             t0 = time.perf_counter()
             s_utt, s_lines, s_counts = evaluate(folder, speech=True, only=only)
@@ -258,6 +280,7 @@ def main() -> None:
             report(f"{name} SPEECH: single utterances", s_utt)
             report(f"{name} SPEECH: answer lines, aligned to the transcript", s_lines)
             report(f"{name} SPEECH: answers, per-feature counts", s_counts)
+            report_pairs(f"{name} SPEECH: strong/weak answer pairs (overall score)", pair_scores(folder, True, only))
             shown += [s_utt, s_lines, s_counts]
     if args.errors:
         for t in shown:

@@ -71,3 +71,14 @@ def load_answers(path: Path = DATA / "answers.txt") -> list[Answer]:
             lines.append(_line(raw, head[0] if head else ""))
     flush()
     return answers
+
+
+def strong_weak_pairs(path: Path) -> list[tuple[str, str]]:
+    """The (strong, weak) answer ids a file's header lists ("# strong/weak pairs (...): a/b, c/d"): two answers to
+    one question, the first asking scoping questions, weighing options and naming failures, the second not."""
+    pairs: list[tuple[str, str]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("# strong/weak pairs") and ":" in raw:
+            pairs += [tuple(x.strip().split("/", 1)) for x in raw.split(":", 1)[1].split(",") if "/" in x]
+    return pairs
+

@@ -12,7 +12,7 @@ from mockvoice.scoring import score_transcript
 from mockvoice.transcript import Segment, Transcript, Word
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from labelled import load_answers  # noqa: E402
+from labelled import load_answers, strong_weak_pairs  # noqa: E402
 
 ANSWERS = {a.id: a for a in load_answers()}
 PAIRS = sorted(p for p in {a.id.rsplit("-", 1)[0] for a in ANSWERS.values()} if f"{p}-strong" in ANSWERS and f"{p}-weak" in ANSWERS)
@@ -24,6 +24,23 @@ def test_stronger_answer_scores_higher(pair):
     s = score_transcript(Transcript.from_text(strong.text), strong.rubric, question=strong.question)
     w = score_transcript(Transcript.from_text(weak.text), weak.rubric, question=weak.question)
     assert s.overall > w.overall + 30, (s.overall, w.overall)
+
+
+HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
+HELDOUT_PAIRS = [(p, s, w) for p in sorted(HELDOUT.glob("answers-*.txt")) for s, w in strong_weak_pairs(p)]
+
+
+def test_heldout_files_list_strong_weak_pairs():
+    assert len(HELDOUT_PAIRS) >= 10
+
+
+@pytest.mark.parametrize("path,strong,weak", HELDOUT_PAIRS, ids=[f"{s}/{w}" for _, s, w in HELDOUT_PAIRS])
+def test_stronger_heldout_answer_scores_higher(path, strong, weak):
+    """Pairs written blind (the weak answer long, confident and full of technology names): scored as typed text."""
+    answers = {a.id: a for a in load_answers(path)}
+    s, w = (score_transcript(Transcript.from_text(a.text), a.rubric, question=a.question).overall
+            for a in (answers[strong], answers[weak]))
+    assert s > w + 30, (s, w)
 
 
 def test_long_confident_name_dropping_answer_loses_to_a_short_careful_one():
