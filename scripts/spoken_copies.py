@@ -1,4 +1,4 @@
-"""Write tests/data/labelled/asr-*.txt: labelled utterances as espeak-ng speech transcribed by the default model.
+"""Write tests/data/labelled/asr-*.txt and clauses/asr-*.txt: labelled lines and answers as espeak-ng speech transcribed by the default model.
 
     .venv/bin/python scripts/spoken_copies.py [FILE...]      (default: the hand-written utterance files)
 
@@ -16,6 +16,10 @@ labels are per line, not per clause, so each clause is marked unknown ("?fm") fo
 and negative for the rest (but see CLAUSE_UNKNOWN): the trainer learns from the clauses what a fragment
 out of context is not ("which time out regularly" is no question) and never guesses which clause carried
 a feature.
+
+An answers file (`*answers*.txt`) is spoken whole instead, each answer as one recording, and written only
+to clauses/asr-FILE: its transcript split as scoring splits it, each utterance labelled from the written
+lines it aligns to (spoken_answers, WHOLE_LINE), then the sentences split at comma pauses joined whole.
 """
 
 from __future__ import annotations
