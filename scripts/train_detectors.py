@@ -1,4 +1,4 @@
-"""Train the learned detector check (mockvoice/learned.py) on tests/data/labelled/ and write mockvoice/models/detectors.json.
+"""Train the learned detector check (mockvoice/learned.py) on tests/data/labelled/ and write mockvoice/models/detectors.json.gz.
 
     .venv/bin/python scripts/train_detectors.py [--l2 0.00001] [--folds 6] [--dry-run]
 
@@ -13,6 +13,7 @@ out-of-fold predictions give the cross-validated F1 printed and stored in the mo
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import os
 import sys
@@ -180,7 +181,7 @@ def main() -> int:
     if not args.dry_run:
         OUT.parent.mkdir(parents=True, exist_ok=True)
         tmp = OUT.with_suffix(".tmp")
-        tmp.write_text(model.to_json(), encoding="utf-8")
+        tmp.write_bytes(gzip.compress(model.to_json().encode("utf-8"), 9, mtime=0))
         os.replace(tmp, OUT)
         print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KB)")
     return 0
