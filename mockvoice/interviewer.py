@@ -205,7 +205,8 @@ class Interviewer:
                             audio=f"turn-{i:02d}.wav", transcript=Transcript(text=""), status="recording")
                 self.session.turns.append(turn)
                 self._save()
-                self.mic.resume()
+                if not preroll:  # drop what the mic heard while the interviewer spoke; after a barge-in it is the answer
+                    self.mic.resume()
                 listener = TurnListener(self.mic, self.chunk_transcriber, self.folder / turn.audio, self.hotwords,
                                         self.opts.endpoint, self._prerender_for(last), self.vad)
                 self.report("listening", f"answer {i} of {self.opts.turns}: speak; Enter ends your answer")
