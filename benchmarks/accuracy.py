@@ -61,6 +61,7 @@ class Texts(list):
     """Cleaned utterance texts, with the sentence each belongs to (clauses of one sentence share it)."""
 
     sentences: list[int] | None = None
+    spoken: bool = False  # a transcript of audio: judged by the model's speech thresholds
 
 
 def detect_spans(texts: list[str]) -> dict[str, list[range]]:
@@ -70,7 +71,7 @@ def detect_spans(texts: list[str]) -> dict[str, list[range]]:
         questions = frozenset(clarifying_question(texts).indices)
         found = {f: analyse(f, texts, (), questions) for f in FEATURES}
     else:
-        found = detect_features(texts, sentences=getattr(texts, "sentences", None))
+        found = detect_features(texts, sentences=getattr(texts, "sentences", None), spoken=getattr(texts, "spoken", False))
     return {f: [range(h.index, (h.through or h.index) + 1) for h in a.hits] for f, a in found.items()}
 
 
@@ -91,6 +92,7 @@ def utterances_of(transcript: Transcript) -> Texts:
     utts = split_utterances(transcript)
     out = Texts(cleaned(utts))
     out.sentences = [u.sentence for u in utts]
+    out.spoken = transcript.timed
     return out
 
 

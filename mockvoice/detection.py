@@ -68,11 +68,11 @@ def _split_sentences(sentences: list[int] | None) -> list[list[int]]:
     return [g for g in groups if len(g) > 1]
 
 
-def _judge(texts: list[str], model: Model) -> tuple[list[set[str]], dict[str, Analysis], np.ndarray]:
+def _judge(texts: list[str], model: Model, spoken: bool) -> tuple[list[set[str]], dict[str, Analysis], np.ndarray]:
     """Model inputs, the rules' analyses and the model's verdicts (utterance x feature) for some texts."""
     notes, rules = signals(texts)
     feats = [utterance_features(t, s) for t, s in zip(texts, notes)]
-    return feats, rules, model.found(model.scores(feats))
+    return feats, rules, model.found(model.scores(feats), spoken)
 
 
 # speech-to-text often ends a question at each alternative or aside ("is it new? or has it always done that?
@@ -124,23 +124,24 @@ def _number_pairs(texts: list[str], groups: list[list[int]]) -> list[list[int]]:
 
 
 def detect_features(texts: list[str], methods: Iterable[str] = FEATURES, model: Model | None = None,
-                    sentences: list[int] | None = None) -> dict[str, Analysis]:
+                    sentences: list[int] | None = None, spoken: bool = False) -> dict[str, Analysis]:
     """One Analysis per requested built-in feature for an answer's cleaned utterances.
 
     `sentences` (Utterance.sentence of each text) marks clauses split from one sentence: a feature
     that only the whole sentence shows (a trade-off whose cost is in the next clause) is found on
-    the joined sentence and its hit spans those clauses (`Hit.through`).
+    the joined sentence and its hit spans those clauses (`Hit.through`). `spoken` (a transcript of
+    audio) judges by the model's speech thresholds.
     """
     wanted = [m for m in methods if m in FEATURES]
     if not texts or not wanted:
         return {m: Analysis() for m in wanted}
     model = model or load_model()
-    feats, rules, found = _judge(texts, model)
+    feats, rules, found = _judge(texts, model, spoken)
     groups = _split_sentences(sentences)
     pairs = _number_pairs(texts, groups) if sentences and _ACROSS_SENTENCES in wanted else []
     groups += pairs
     if groups:
-        g_feats, g_rules, g_found = _judge([" ".join(texts[i] for i in g) for g in groups], model)
+        g_feats, g_rules, g_found = _judge([" ".join(texts[i] for i in g) for g in groups], model, spoken)
     rows = found.tolist()  # Python bools: numpy scalar indexing per utterance and feature cost more than the rest
     columns = list(zip(*rows))
     g_columns = list(zip(*g_found.tolist())) if groups else []

@@ -66,13 +66,18 @@ def utterance_features(text: str, signals: set[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """Weights per input feature (rows) and detected feature (columns), a bias and a threshold per feature."""
+    """Weights per input feature (rows) and detected feature (columns), a bias and a threshold per feature.
+
+    `speech_thresholds` apply to transcripts of audio: speech-to-text damages the words a feature is
+    recognised by, so the model is less sure of what is there and a lower bar finds more of it.
+    """
 
     vocab: dict[str, int]
     weights: np.ndarray  # (len(vocab), len(FEATURES))
     bias: np.ndarray  # (len(FEATURES),)
-    thresholds: np.ndarray  # probability at or above which a feature is found
+    thresholds: np.ndarray  # probability at or above which a feature is found in typed text
     meta: dict
+    speech_thresholds: np.ndarray | None = None  # the same for transcripts of audio (None: as typed text)
 
     def scores(self, feats: list[set[str]]) -> np.ndarray:
         """Probabilities, one row per utterance and one column per feature in FEATURES."""
@@ -97,8 +102,9 @@ class Model:
             object.__setattr__(self, "_padded_weights", padded)
         return padded
 
-    def found(self, probs: np.ndarray) -> np.ndarray:
-        return probs >= self.thresholds
+    def found(self, probs: np.ndarray, spoken: bool = False) -> np.ndarray:
+        """Which features each row of `scores` holds; `spoken` for a transcript of audio."""
+        return probs >= (self.speech_thresholds if spoken and self.speech_thresholds is not None else self.thresholds)
 
     def reasons(self, fs: set[str], column: int, n: int = 2) -> list[str]:
         """The words (not rule signals) that pushed hardest towards the feature in one utterance."""
@@ -107,9 +113,11 @@ class Model:
 
     def to_json(self) -> str:
         words = sorted(self.vocab, key=self.vocab.get)
+        speech = {} if self.speech_thresholds is None else {"speech_thresholds": [round(float(t), 4) for t in self.speech_thresholds]}
         return json.dumps({
             "features": list(FEATURES), "meta": self.meta,
             "bias": [round(float(b), 5) for b in self.bias], "thresholds": [round(float(t), 4) for t in self.thresholds],
+            **speech,
             "weights": {w: [round(float(x), 4) for x in self.weights[self.vocab[w]]] for w in words},
         }, indent=0, sort_keys=False)
 
@@ -120,7 +128,9 @@ class Model:
             raise ValueError(f"model features {data['features']} do not match {list(FEATURES)}")
         words = list(data["weights"])
         weights = np.array([data["weights"][w] for w in words], dtype=np.float64).reshape(len(words), len(FEATURES))
-        return cls({w: i for i, w in enumerate(words)}, weights, np.array(data["bias"]), np.array(data["thresholds"]), data["meta"])
+        speech = np.array(data["speech_thresholds"]) if "speech_thresholds" in data else None
+        return cls({w: i for i, w in enumerate(words)}, weights, np.array(data["bias"]), np.array(data["thresholds"]), data["meta"],
+                   speech)
 
 
 @lru_cache(maxsize=1)

@@ -125,7 +125,7 @@ def score_transcript(
     utts: list[Utterance] = split_utterances(transcript)
     texts = cleaned(utts)
     found = detect_features(texts, {f.detect.method for f in rb.features} | {"clarifying_question"},
-                            sentences=[u.sentence for u in utts])
+                            sentences=[u.sentence for u in utts], spoken=transcript.timed)
     qset = frozenset(found["clarifying_question"].indices)
     analyses: dict[str, Analysis] = {}
     for feat in rb.features:

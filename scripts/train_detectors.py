@@ -41,6 +41,14 @@ MIN_COUNT = 2
 # speech 0.874 -> 0.897, at precision 0.98 -> 0.95; lower thresholds for the other features moved nothing or lost)
 THRESHOLDS = {"trade_off": 0.35}
 THRESHOLD = 0.5
+# Transcripts of audio (Model.speech_thresholds): in speech, failure-mode recall is what is short (held-out B-G
+# spoken answer lines P .88 R .75), as misheard or split cue words leave the model less sure. Session 7: with 0.3
+# on transcripts of audio only, out-of-fold failure-mode F1 on the spoken copies went .846 -> .860 and held-out
+# B-G spoken failure mode went .809 -> .820 on aligned answer lines and .874 -> .886 on answer counts. Lower speech
+# thresholds for the other features helped out of fold but not on the held-out sets, so they stay as for text.
+# (0.4 for typed text gained under .01 on B-G and let a hard negative through: "when the upload completes we put a
+# job on a queue and the workers pick it up", test_detectors.)
+SPEECH_THRESHOLDS = {**THRESHOLDS, "failure_mode": 0.3}
 
 
 def data_files(folder: Path = DATA) -> list[Path]:
@@ -59,12 +67,14 @@ def data_hash(files: list[Path]) -> str:
     return h.hexdigest()[:16]
 
 
-def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, np.ndarray, list[str]]:
-    """Model inputs, labels (n, 5), which labels are known (n, 5; a clause's "?fm" is not) and each example's file."""
+def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Model inputs, labels (n, 5), which labels are known (n, 5; a clause's "?fm" is not), each example's file,
+    and which examples are spoken copies (transcripts of audio)."""
     X: list[set[str]] = []
     Y: list[list[bool]] = []
     M: list[list[bool]] = []
     G: list[str] = []
+    S: list[bool] = []
     for p in files:
         if _grouped(p):
             groups = [[ln for ln in a.lines] for a in load_answers(p)]
@@ -77,7 +87,8 @@ def examples(files: list[Path]) -> tuple[list[set[str]], np.ndarray, np.ndarray,
                 Y.append([f in ln.labels for f in FEATURES])
                 M.append([f not in ln.unknown for f in FEATURES])
                 G.append(p.name.removeprefix("asr-"))  # a spoken copy (and its clauses) stays in its source's fold
-    return X, np.array(Y, dtype=np.float32), np.array(M, dtype=np.float32), G
+                S.append(p.name.startswith("asr-"))
+    return X, np.array(Y, dtype=np.float32), np.array(M, dtype=np.float32), G, np.array(S, dtype=bool)
 
 
 class Sparse:
@@ -154,28 +165,34 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     files = data_files()
-    X, Y, M, G = examples(files)
+    X, Y, M, G, S = examples(files)
     gold = Y.astype(bool)
     known = M.astype(bool)
     print(f"{len(X)} labelled utterances from {len(files)} files; positives: "
           + ", ".join(f"{f} {int(Y[:, k].sum())}" for k, f in enumerate(FEATURES)))
     P = cross_validate(X, Y, M, G, args.l2, args.folds)
-    thresholds, cv = [], {}
-    print(f"{args.folds}-fold cross-validation by file (l2 {args.l2}):")
-    print(f"  {'feature':20} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+    thresholds, speech_thresholds, cv = [], [], {}
+    print(f"{args.folds}-fold cross-validation by file (l2 {args.l2}); typed text, then the spoken copies:")
+    print(f"  {'feature':20} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}   {'speech':>6} {'P':>6} {'R':>6} {'F1':>6}")
     for k, f in enumerate(FEATURES):
-        th = THRESHOLDS.get(f, THRESHOLD)
-        p, r, score = f1(P[known[:, k], k] >= th, gold[known[:, k], k])
+        th, sth = THRESHOLDS.get(f, THRESHOLD), SPEECH_THRESHOLDS.get(f, THRESHOLD)
+        pred = np.where(S, P[:, k] >= sth, P[:, k] >= th)
+        p, r, score = f1(pred[known[:, k]], gold[known[:, k], k])
+        sel = known[:, k] & S
+        sp, sr, sf = f1(pred[sel], gold[sel, k])
+        tp, tr, tf = f1(pred[known[:, k] & ~S], gold[known[:, k] & ~S, k])
         thresholds.append(th)
+        speech_thresholds.append(sth)
         cv[f] = round(score, 3)
-        print(f"  {f:20} {th:9.2f} {p:9.3f} {r:7.3f} {score:6.3f}")
+        print(f"  {f:20} {th:9.2f} {tp:9.3f} {tr:7.3f} {tf:6.3f}   {sth:6.2f} {sp:6.3f} {sr:6.3f} {sf:6.3f}")
     vocab = vocabulary(X)
     W, b = fit(Sparse(X, vocab), Y, M, args.l2)
     model = Model(vocab, W.astype(np.float64), b.astype(np.float64), np.array(thresholds), {
         "trained_on": data_hash(files), "utterances": len(X), "files": [str(p.relative_to(DATA)) for p in files],
         "l2": args.l2, "folds": args.folds, "cv_f1": cv, "min_count": MIN_COUNT,
-    })
-    found = model.found(model.scores(X))
+    }, np.array(speech_thresholds))
+    probs = model.scores(X)
+    found = np.where(S[:, None], model.found(probs, spoken=True), model.found(probs))
     train_f1 = {f: round(f1(found[known[:, k], k], gold[known[:, k], k])[2], 3) for k, f in enumerate(FEATURES)}
     print(f"vocabulary {len(vocab)}; training-set F1 {train_f1}; {time.perf_counter() - t0:.0f} s")
     if not args.dry_run:

@@ -32,6 +32,30 @@ def test_model_file_round_trips():
     again = Model.from_json(model.to_json())
     assert again.vocab == model.vocab and np.allclose(again.weights, model.weights, atol=1e-4)
     assert np.allclose(again.thresholds, model.thresholds) and again.meta == model.meta
+    assert model.speech_thresholds is not None and np.allclose(again.speech_thresholds, model.speech_thresholds)
+
+
+def test_transcripts_of_audio_are_judged_by_the_speech_thresholds(monkeypatch):
+    """One utterance at probability ~0.38 for failure mode: under the typed-text bar, over the speech bar."""
+    import mockvoice.detection as detection
+    from mockvoice.scoring import score_transcript
+    from mockvoice.transcript import Segment, Transcript, Word
+
+    weights = np.zeros((1, len(FEATURES)))
+    weights[0, FEATURES.index("failure_mode")] = 1.0
+    model = Model({"overloaded": 0}, weights, np.full(len(FEATURES), -1.5), np.full(len(FEATURES), 0.5), {},
+                  np.full(len(FEATURES), 0.3))
+    texts = ["then the broker gets overloaded"]
+    assert detection.detect_features(texts, ["failure_mode"], model=model)["failure_mode"].hits == ()
+    assert detection.detect_features(texts, ["failure_mode"], model=model, spoken=True)["failure_mode"].indices == [0]
+    assert Model.from_json(model.to_json()).found(np.array([[0.38] * len(FEATURES)]), spoken=True).all()
+
+    monkeypatch.setattr(detection, "load_model", lambda: model)
+    words = [Word(text=w, start=0.4 * i, end=0.4 * i + 0.3) for i, w in enumerate(texts[0].split())]
+    heard = Transcript(text=texts[0], segments=(Segment(text=texts[0], words=tuple(words), start=0.0, end=2.0),), duration=2.5)
+    typed = Transcript.from_text(texts[0])
+    assert score_transcript(heard).features["failure_mode"].evidence
+    assert not score_transcript(typed).features["failure_mode"].evidence
 
 
 def test_reasons_are_words_from_the_utterance_not_rule_signals():
