@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .detectors import analyse
-from .learned import FEATURES, Model, load_model, utterance_features
+from .learned import FEATURES, Model, denials, load_model, utterance_features
 from .questions import Analysis, Hit, clarifying_question
 
 __all__ = ["detect_features", "signals", "FEATURES"]
@@ -72,7 +72,7 @@ def _judge(texts: list[str], model: Model, spoken: bool) -> tuple[list[set[str]]
     """Model inputs, the rules' analyses and the model's verdicts (utterance x feature) for some texts."""
     notes, rules = signals(texts)
     feats = [utterance_features(t, s) for t, s in zip(texts, notes)]
-    return feats, rules, model.found(model.scores(feats), spoken)
+    return feats, rules, model.found(model.scores(feats), spoken, denials(feats) if spoken else None)
 
 
 # speech-to-text often ends a question at each alternative or aside ("is it new? or has it always done that?

@@ -19,10 +19,12 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["FEATURES", "Model", "load_model", "utterance_features", "ngrams", "MODEL_FILE"]
+__all__ = ["FEATURES", "Model", "load_model", "utterance_features", "ngrams", "denials", "MODEL_FILE", "DENIAL"]
 
 FEATURES = ("clarifying_question", "trade_off", "failure_mode", "scale_estimate", "monitoring")
 MODEL_FILE = "detectors.json.gz"  # gzip: the JSON is ~4.8 MB of weights, 1.2 MB compressed; +15 ms to load
+DENIAL = "C:denial"  # the failure-mode rule's signal for a denial ("it never goes down"): detectors.failure_mode
+_FM = FEATURES.index("failure_mode")
 _NUMBER = re.compile(r"\b\d[\d.]*\b")
 _DIGIT = re.compile(r"\d")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
@@ -64,6 +66,11 @@ def utterance_features(text: str, signals: set[str]) -> set[str]:
     return ngrams(text) | signals
 
 
+def denials(feats: list[set[str]]) -> np.ndarray:
+    """Which utterances the rules read as denying a failure, from their model inputs (see `Model.found`)."""
+    return np.fromiter((DENIAL in fs for fs in feats), dtype=bool, count=len(feats))
+
+
 @dataclass(frozen=True)
 class Model:
     """Weights per input feature (rows) and detected feature (columns), a bias and a threshold per feature.
@@ -102,9 +109,19 @@ class Model:
             object.__setattr__(self, "_padded_weights", padded)
         return padded
 
-    def found(self, probs: np.ndarray, spoken: bool = False) -> np.ndarray:
-        """Which features each row of `scores` holds; `spoken` for a transcript of audio."""
-        return probs >= (self.speech_thresholds if spoken and self.speech_thresholds is not None else self.thresholds)
+    def found(self, probs: np.ndarray, spoken: bool = False, denied: np.ndarray | None = None) -> np.ndarray:
+        """Which features each row of `scores` holds; `spoken` for a transcript of audio.
+
+        `denied` marks rows the rules read as a denial ("stripe never goes down", `denials`): in speech they
+        keep the typed-text bar for failure mode. The lower speech bar recovers failure words that
+        speech-to-text damaged; a denial has none to recover, and garbled words must not carry it over.
+        """
+        if not spoken or self.speech_thresholds is None:
+            return probs >= self.thresholds
+        out = probs >= self.speech_thresholds
+        if denied is not None and denied.any():
+            out[denied, _FM] = probs[denied, _FM] >= self.thresholds[_FM]
+        return out
 
     def reasons(self, fs: set[str], column: int, n: int = 2) -> list[str]:
         """The words (not rule signals) that pushed hardest towards the feature in one utterance."""

@@ -161,3 +161,23 @@ def test_an_estimate_spread_over_the_clauses_of_one_sentence_counts_once():
     hits = [Hit(0, "x"), Hit(1, "y"), Hit(3, "z"), Hit(4, "w")]
     sentences = [0, 0, 0, 1, 2]  # clauses 0-2 one sentence; 3 and 4 sentences of their own
     assert [(h.index, h.through) for h in _fold_clauses(hits, sentences)] == [(0, 1), (3, None), (4, None)]
+
+
+def test_a_denial_keeps_the_typed_text_bar_in_speech():
+    """Garbled speech can lift a denial ("...and it never goes down") just over the lower speech bar: the rules'
+    denial keeps it to the typed-text bar, while a line at the same probability without one passes."""
+    from mockvoice import detection
+    from mockvoice.learned import DENIAL, denials
+
+    weights = np.zeros((2, len(FEATURES)))
+    weights[:, FEATURES.index("failure_mode")] = 1.0
+    model = Model({"down": 0, "overloaded": 1}, weights, np.full(len(FEATURES), -1.5), np.full(len(FEATURES), 0.5), {},
+                  np.full(len(FEATURES), 0.3))  # one known word: probability ~0.38, between the two bars
+    texts = ["we put it on the managed cache and it never goes down", "then the broker gets overloaded"]
+    feats, _, _ = detection._judge(texts, model, spoken=False)
+    assert denials(feats).tolist() == [True, False] and DENIAL in feats[0]
+    spoken = detection.detect_features(texts, ["failure_mode"], model=model, spoken=True)["failure_mode"]
+    assert spoken.indices == [1]
+    probs = np.full((2, len(FEATURES)), 0.38)
+    assert model.found(probs, spoken=True).all()  # without the rules' reading both would pass
+    assert model.found(probs, spoken=True, denied=np.array([True, False]))[:, FEATURES.index("failure_mode")].tolist() == [False, True]
