@@ -155,6 +155,11 @@ def cross_validate(X, Y, M, G, l2: float, folds: int) -> np.ndarray:
     return P
 
 
+def verdicts(model: Model, probs: np.ndarray, spoken: np.ndarray, denied: np.ndarray) -> np.ndarray:
+    """What `model.found` says of each example, the spoken copies judged as transcripts of audio."""
+    return np.where(spoken[:, None], model.found(probs, spoken=True, denied=denied), model.found(probs))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # 1e-5 over 3e-5 (session 4, 17,777 utterances): cross-validated F1 equal in sum (fm .864 -> .866, to .906 -> .891),
@@ -171,29 +176,29 @@ def main() -> int:
     print(f"{len(X)} labelled utterances from {len(files)} files; positives: "
           + ", ".join(f"{f} {int(Y[:, k].sum())}" for k, f in enumerate(FEATURES)))
     P = cross_validate(X, Y, M, G, args.l2, args.folds)
-    denied = denials(X)  # judged by the typed-text failure-mode bar in speech too (Model.found)
-    thresholds, speech_thresholds, cv = [], [], {}
+    denied = denials(X)
+    thresholds = np.array([THRESHOLDS.get(f, THRESHOLD) for f in FEATURES])
+    speech_thresholds = np.array([SPEECH_THRESHOLDS.get(f, THRESHOLD) for f in FEATURES])
+    bars = Model({}, np.zeros((0, len(FEATURES))), np.zeros(len(FEATURES)), thresholds, {}, speech_thresholds)
+    pred = verdicts(bars, P, S, denied)
+    cv = {}
     print(f"{args.folds}-fold cross-validation by file (l2 {args.l2}); typed text, then the spoken copies:")
     print(f"  {'feature':20} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}   {'speech':>6} {'P':>6} {'R':>6} {'F1':>6}")
     for k, f in enumerate(FEATURES):
-        th, sth = THRESHOLDS.get(f, THRESHOLD), SPEECH_THRESHOLDS.get(f, THRESHOLD)
-        pred = np.where(S & ~denied if f == "failure_mode" else S, P[:, k] >= sth, P[:, k] >= th)
-        score = f1(pred[known[:, k]], gold[known[:, k], k])[2]  # both kinds together: the stored cv_f1
+        score = f1(pred[known[:, k], k], gold[known[:, k], k])[2]  # both kinds together: the stored cv_f1
         sel = known[:, k] & S
-        sp, sr, sf = f1(pred[sel], gold[sel, k])
-        tp, tr, tf = f1(pred[known[:, k] & ~S], gold[known[:, k] & ~S, k])
-        thresholds.append(th)
-        speech_thresholds.append(sth)
+        sp, sr, sf = f1(pred[sel, k], gold[sel, k])
+        tp, tr, tf = f1(pred[known[:, k] & ~S, k], gold[known[:, k] & ~S, k])
         cv[f] = round(score, 3)
-        print(f"  {f:20} {th:9.2f} {tp:9.3f} {tr:7.3f} {tf:6.3f}   {sth:6.2f} {sp:6.3f} {sr:6.3f} {sf:6.3f}")
+        print(f"  {f:20} {thresholds[k]:9.2f} {tp:9.3f} {tr:7.3f} {tf:6.3f}   {speech_thresholds[k]:6.2f} {sp:6.3f} {sr:6.3f} {sf:6.3f}")
     vocab = vocabulary(X)
     W, b = fit(Sparse(X, vocab), Y, M, args.l2)
-    model = Model(vocab, W.astype(np.float64), b.astype(np.float64), np.array(thresholds), {
+    model = Model(vocab, W.astype(np.float64), b.astype(np.float64), thresholds, {
         "trained_on": data_hash(files), "utterances": len(X), "files": [str(p.relative_to(DATA)) for p in files],
         "l2": args.l2, "folds": args.folds, "cv_f1": cv, "min_count": MIN_COUNT,
-    }, np.array(speech_thresholds))
+    }, speech_thresholds)
     probs = model.scores(X)
-    found = np.where(S[:, None], model.found(probs, spoken=True, denied=denied), model.found(probs))
+    found = verdicts(model, probs, S, denied)
     train_f1 = {f: round(f1(found[known[:, k], k], gold[known[:, k], k])[2], 3) for k, f in enumerate(FEATURES)}
     print(f"vocabulary {len(vocab)}; training-set F1 {train_f1}; {time.perf_counter() - t0:.0f} s")
     if not args.dry_run:
