@@ -10,7 +10,7 @@ from .annotate import Annotation, feature_colours, verdicts
 from .delivery import is_filler
 from .replay import Replay, ReplayTurn
 from .scorecard import Scorecard
-from .utterances import split_utterances
+from .utterances import Utterance, split_utterances
 
 __all__ = ["clock", "live_frame", "annotated_lines", "verdict_line"]
 
@@ -138,6 +138,26 @@ def live_frame(state: Replay) -> Group:
     return Group(*parts)
 
 
+def _time(t: float | None) -> float:
+    return float("inf") if t is None else t
+
+
+def _anchor(utts: list[Utterance], a: Annotation) -> int | None:
+    """The index of the sentence a piece of evidence starts at.
+
+    Evidence may span several sentences (speech-to-text split one spoken sentence in two), so its
+    text need not equal any one sentence: match timed evidence by its start time, typed evidence
+    by the sentence its text begins with.
+    """
+    if a.start is not None:
+        timed = [i for i, u in enumerate(utts) if u.start is not None and u.start <= a.start + 0.01]
+        return timed[-1] if timed else None
+    for i, u in enumerate(utts):
+        if a.text == u.text or a.text.startswith(u.text + " "):
+            return i
+    return None
+
+
 def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: float = 0.0, whole: Scorecard | None = None):
     """The printed replay: each answer's sentences with timestamps, its marks, feedback and the probe after it.
 
@@ -148,25 +168,19 @@ def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: 
         yield Rule(f"Turn {n.index}", align="left")
         yield Text.assemble((KIND.get(n.prompt_kind, n.prompt_kind) + ": ", "bold cyan"), n.prompt)
         since = start if k == 0 else 0.0
-        events: list[tuple[float, int, Text]] = []
+        # each line sorts by (time, sentence number, kind): untimed (typed) sentences go by their order
+        events: list[tuple[float, int, int, Text]] = []
         utts = split_utterances(rt.turn.transcript)
-        order = float("inf")
+        shown = [u.start is None or u.start >= since - 0.01 for u in utts]
         for i, u in enumerate(utts):
-            at = u.start if u.start is not None else order + i
-            if u.start is None or u.start >= since - 0.01:
-                events.append((at, 0, Text.assemble((f"[{clock(u.start)}] ", "dim"), u.text)))
-        evidence = {}
+            if shown[i]:
+                events.append((_time(u.start), i, 0, Text.assemble((f"[{clock(u.start)}] ", "dim"), u.text)))
         for a in n.annotations:
-            if a.kind == "evidence":
-                evidence.setdefault(a.text, []).append(a)
-        for i, u in enumerate(utts):
-            for a in evidence.get(u.text, []):
-                at = u.start if u.start is not None else order + i
-                if u.start is None or u.start >= since - 0.01:
-                    events.append((at, 1, Text.assemble(" " * 9, (f"● {a.label}", f"bold {a.colour}"))))
-        for a in n.annotations:
-            if a.kind != "evidence" and a.start is not None and a.start >= since - 0.01:
-                events.append((a.start, 2, _mark_line(a)))
-        for _, _, line in sorted(events, key=lambda e: (e[0], e[1])):
+            if a.kind == "evidence" and (i := _anchor(utts, a)) is not None:
+                if shown[i]:
+                    events.append((_time(utts[i].start), i, 1, Text.assemble(" " * 9, (f"● {a.label}", f"bold {a.colour}"))))
+            elif a.start is None or a.start >= since - 0.01:  # marks, and evidence with no sentence to hang it under
+                events.append((_time(a.start), len(utts), 2, _mark_line(a)))
+        for *_, line in sorted(events, key=lambda e: e[:3]):
             yield line
         yield from _after_turn(rt, k + 1 == len(turns), wrap_up, whole)

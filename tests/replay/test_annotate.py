@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from mockvoice.annotate import annotate_turn, pace_series, word_marks
 from mockvoice.replay import SEEK_S, KeyReader, Replay, replay_turns
-from mockvoice.replayview import clock
+from mockvoice.replayview import annotated_lines, clock
 from mockvoice.scoring import score_transcript
-from mockvoice.session import Turn, load_session
+from mockvoice.session import Session, Turn, load_session
 from mockvoice.transcript import Segment, Transcript, Word
 
 
@@ -53,6 +55,30 @@ def test_pace_series_is_words_per_minute_over_time():
     assert len(series) >= 5 and all(v == 120.0 for _, v in series)
     assert series[0][0] < series[-1][0]
     assert pace_series(Transcript.from_text("typed words have no times")) == []
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_printed_replay_marks_evidence_that_spans_sentences(typed, tmp_path):
+    """A hit may span two sentences ("...per day?" / "Or is it...?" is one question): it is printed, once, under the first."""
+    text = ("How many users do we expect per day? Or is it more like an internal tool for one team? "
+            "We could keep every link in Postgres. If the primary dies, we fail over to a replica.")
+    t = Transcript.from_text(text) if typed else timed([(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split())])
+    card = score_transcript(t, "system-design")
+    session = Session(id="s", created_at="2026-11-22T00:00:00", rubric="system-design",
+                      turns=[Turn(index=1, prompt="Design a URL shortener.", transcript=t, scorecard=card)])
+    evidence = [a for a in annotate_turn(session.turns[0]) if a.kind == "evidence"]
+    spanning = [a for a in evidence if a.feature == "clarifying_question"]
+    assert len(spanning) == 1 and spanning[0].text.startswith("How many users") and spanning[0].text.endswith("one team?")
+    assert "failure_mode" in {a.feature for a in evidence}
+    console = Console(width=200, record=True, file=io.StringIO())
+    for line in annotated_lines(replay_turns(tmp_path, session, load=False)):
+        console.print(line)
+    out = console.export_text()
+    for a in evidence:
+        assert out.count(f"● {a.label}") == sum(b.label == a.label for b in evidence)
+    lines = out.splitlines()
+    first = next(i for i, x in enumerate(lines) if "How many users" in x)
+    assert lines[first + 1].strip() == f"● {spanning[0].label}"  # right under the sentence it starts at
 
 
 class FakePlayer:
