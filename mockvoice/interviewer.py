@@ -339,7 +339,11 @@ class Interviewer:
             timings["voice_to_voice_ms"] = (
                 round((pb.first_sample_at - heard.last_voice_at) * 1000, 1) if heard.last_voice_at else None
             )
-        card = score_transcript(transcript, self.rubric) if not transcript.is_empty else None
+        card = None
+        if not transcript.is_empty:
+            asked = self.session.turns[-2].probe if turn.prompt_kind == "probe" and len(self.session.turns) > 1 else None
+            card = score_transcript(transcript, self.rubric, follow_up=turn.prompt_kind == "probe",
+                                    probed=asked.feature if asked else None)
         self.session.turns[-1] = turn.model_copy(update={
             "transcript": transcript, "scorecard": card, "probe": probe, "timings": timings,
             "status": "interrupted" if interrupted else "complete", "end_reason": heard.end.reason,

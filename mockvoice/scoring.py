@@ -115,10 +115,16 @@ def score_transcript(
     rubric: "Rubric | str | None" = None,
     question: str | None = None,
     keywords: Iterable[str] = (),
+    follow_up: bool = False,
+    probed: str | None = None,
 ) -> Scorecard:
     """Score an answer: find each feature's evidence, weigh the scores, check the order, and write feedback.
 
-    `question` (the question asked) and `keywords` make the feedback specific to it.
+    `question` (the question asked) and `keywords` make the feedback specific to it. `follow_up`: the
+    answer replies to the interviewer's follow-up probe, not to the question itself, so the opening's
+    rules do not apply to it: no "scope before you design" ordering (a late question counts in full)
+    and no advice to open with scoping questions; the whole interview's card judges those. `probed`
+    (the feature id the probe asked about) puts that feature's feedback first when it falls short.
     """
     rb = load_rubric(rubric)
     kw = tuple(keywords)
@@ -132,6 +138,8 @@ def score_transcript(
         m = feat.detect.method
         analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
     structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset))
+    if follow_up:  # "questions before design" is a rule for the opening answer only
+        structure = structure.model_copy(update={"requirements_first": None})
 
     features: dict[str, FeatureScore] = {}
     for feat in rb.features:
@@ -144,7 +152,7 @@ def score_transcript(
         best = None if best_i is None else evidence[best_i]
         count = len(a.hits)
         effective: float = count
-        if feat.detect.method == "clarifying_question" and structure.first_design_index is not None:
+        if feat.detect.method == "clarifying_question" and structure.first_design_index is not None and not follow_up:
             late = sum(1 for h in a.hits if h.index > structure.first_design_index)
             effective = count - late + LATE_QUESTION_WEIGHT * late
         advice = advice_for(feat.id, question, kw) if question or kw else None
@@ -161,6 +169,9 @@ def score_transcript(
     delivery = measure_delivery(transcript, rb.delivery.long_pause_s, (rb.delivery.wpm_min, rb.delivery.wpm_max))
     card = Scorecard(rubric=rb.id, rubric_hash=_content_hash(rb), overall=overall, features=features, delivery=delivery,
                      structure=structure, question=question)
-    feedback = (tuple(features[fid].feedback for fid in card.missing()) + tuple(_structure_feedback(structure, utts, cq_met))
-                + tuple(_delivery_feedback(rb, delivery)))
+    # a reply to a probe is not told to open with scoping questions: that belongs to the answer to the question
+    opening = {f.id for f in rb.features if f.detect.method == "clarifying_question"} if follow_up else set()
+    gaps = sorted(card.missing(), key=lambda fid: fid != probed)  # stable: the probed feature first, then by weight
+    feedback = (tuple(features[fid].feedback for fid in gaps if fid not in opening)
+                + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met)) + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

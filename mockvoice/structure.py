@@ -44,7 +44,7 @@ class Structure(BaseModel):
     first_question_at: float | None = None  # seconds from the start of speech to the first clarifying question
     questions_before_design: int = 0
     questions_after_design: int = 0
-    requirements_first: bool | None = None  # None: no clarifying questions and no design statement
+    requirements_first: bool | None = None  # None: no clarifying questions and no design statement, or a reply to a probe
 
 
 def is_design_statement(clean_text: str) -> bool:

@@ -93,6 +93,33 @@ def test_requirements_first_and_time_to_first_question():
     assert positions == sorted(positions) and a.structure.order[0] == "clarifying_question"
 
 
+def test_a_reply_to_a_probe_is_not_held_to_the_opening_rules():
+    """Answering "what if the database is down?" starts with the design by nature: no "ask first" advice, no halved questions."""
+    reply = _timed([("If the database is down, cached links keep working and the rest fail fast with a timeout.", 0.0),
+                    ("We retry with backoff and alert on the error rate.", 6.0), ("How long can redirects be stale?", 70.0)])
+    opening, follow_up = score_transcript(reply), score_transcript(reply, follow_up=True)
+    assert opening.structure.requirements_first is False and follow_up.structure.requirements_first is None
+    assert follow_up.structure.first_design_index == opening.structure.first_design_index is not None
+    said = " ".join(opening.feedback + (opening.features["clarifying_question"].feedback,))
+    assert "before your first scoping question" in said or "before asking" in said
+    assert "first clarifying question came" in said
+    said = " ".join(follow_up.feedback + (follow_up.features["clarifying_question"].feedback,))
+    assert "before asking" not in said and "before your first" not in said and "Structure:" not in said
+    # the late question counts in full; the features the probe asked for are judged as before
+    assert follow_up.features["clarifying_question"].score > opening.features["clarifying_question"].score
+    for fid in ("failure_mode", "monitoring", "trade_off"):
+        assert follow_up.features[fid] == opening.features[fid]
+    # nothing tells a reply to a probe to open with scoping questions
+    bare = _timed([("If the database is down, cached links keep working and the rest fail fast with a timeout.", 0.0)])
+    assert any(f.startswith("Clarifying questions") for f in score_transcript(bare).feedback)
+    assert not any(f.startswith("Clarifying questions") for f in score_transcript(bare, follow_up=True).feedback)
+    # the feature the probe asked about leads the feedback when it falls short, whatever its weight
+    heaviest = score_transcript(bare, follow_up=True).feedback[0]
+    led = score_transcript(bare, follow_up=True, probed="monitoring").feedback
+    assert not heaviest.startswith("Monitoring") and led[0].startswith("Monitoring") and sorted(led) == sorted(
+        score_transcript(bare, follow_up=True).feedback)
+
+
 def test_feedback_quotes_evidence_and_names_near_misses():
     card = score_text(
         "We'll use Kafka, it's the industry standard. It won't go down, it's on AWS. Does that make sense? "

@@ -57,6 +57,11 @@ def test_practice_listens_patiently_probes_the_gap_and_saves(pulse, practice_run
     assert first.probe is not None and first.probe.feature == "failure_mode"
     assert first.probe.text in question.probes["failure_mode"]
     assert second.prompt == first.probe.text and second.prompt_kind == "probe"
+    # the reply to the probe opens with the design by nature: it is not told to scope first (the whole card judges that)
+    assert second.scorecard.structure.requirements_first is None
+    assert not any("before asking" in f or "Clarifying questions" in f for f in second.scorecard.feedback), second.scorecard.feedback
+    if not second.scorecard.features["failure_mode"].met:  # the probed feature's feedback comes first
+        assert second.scorecard.feedback[0].startswith("Failure modes"), second.scorecard.feedback
     assert session.wrap_up and session.wrap_up_audio
     # Saved: answer WAVs matching the transcripts, the interviewer's audio, timings.
     folder = run.session_dir()
