@@ -61,8 +61,10 @@ class Transcript(BaseModel):
 
     @classmethod
     def from_text(cls, text: str) -> "Transcript":
-        """A transcript of typed text: one segment per line or sentence, no times."""
-        text = " ".join(text.split())
+        """A transcript of typed text, no times. Spacing is normalised, but line breaks are kept: each
+        line is at least one utterance, as a transcript written one thought per line with no full stops
+        means (utterances.split_utterances)."""
+        text = "\n".join(filter(None, (" ".join(line.split()) for line in text.splitlines())))
         words = tuple(Word(text=t) for t in text.split())
         segments = (Segment(text=text, words=words),) if text else ()
         return cls(text=text, segments=segments, model=None)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mockvoice import score_text
+from mockvoice.api import read_transcript_file
 from mockvoice.scoring import score_transcript
 from mockvoice.transcript import Segment, Transcript, Word
 
@@ -91,6 +92,22 @@ def test_requirements_first_and_time_to_first_question():
     assert any("before your first scoping question" in f or "before asking" in f for f in b.feedback + (b.features["clarifying_question"].feedback,))
     positions = [m.position for m in a.structure.timeline]
     assert positions == sorted(positions) and a.structure.order[0] == "clarifying_question"
+
+
+def test_a_transcript_written_one_thought_per_line_is_scored_line_by_line(tmp_path):
+    """Exported or hand-typed transcripts often have a line per thought and no full stops: each line is an utterance."""
+    path = tmp_path / "answer.txt"
+    path.write_text("okay so how many messages a day are we talking about\n\n"
+                    "  i'd use kafka because it's the industry standard  \n"
+                    "the database won't go down because it's managed\n"
+                    "we'd put a dashboard on consumer lag and page someone if it goes over five minutes\n")
+    t = read_transcript_file(path)
+    assert t.text.splitlines()[1] == "i'd use kafka because it's the industry standard" and len(t.text.splitlines()) == 4
+    card = score_transcript(t)
+    assert [ev.text for ev in card.features["clarifying_question"].evidence] == [
+        "okay so how many messages a day are we talking about"]
+    assert card.features["monitoring"].count == 1 and card.features["failure_mode"].count == 0
+    assert card.structure.requirements_first is True
 
 
 def test_a_reply_to_a_probe_is_not_held_to_the_opening_rules():
