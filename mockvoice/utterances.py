@@ -4,7 +4,8 @@ Speech-to-text punctuation is unreliable, so a long gap between words also ends 
 so does a shorter pause after a comma once the utterance is a clause long: speech-to-text often
 writes a run of spoken sentences as one comma-joined sentence, which would count several
 trade-offs or failure modes as one. A run-on with no punctuation at all is cut before a clause
-opener ("so", "and", "if", ...) once a piece is 30 words long.
+opener ("so", "and", "if", ...) once a piece is 30 words long. Typed text (no times) is split by
+its punctuation, its line breaks and the same run-on rule.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ CLAUSE_WORDS = 8
 # such a run-on is cut before a word that usually opens a new clause once the piece is RUNON_WORDS long
 RUNON_WORDS = 30
 _CLAUSE_OPENERS = frozenset({"so", "and", "then", "for", "if", "now", "also", "okay", "ok", "plus", "but", "when", "once"})
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
 
 @dataclass(frozen=True)
@@ -92,5 +92,9 @@ def split_utterances(transcript: Transcript | Joined) -> list[Utterance]:
     """Utterances of a timed transcript (by punctuation and pauses) or of plain text."""
     if transcript.timed:
         return _from_words(word_times(transcript))
-    parts = [p.strip() for line in transcript.text.splitlines() for p in _SENTENCE_SPLIT.split(line)]
-    return [Utterance(i, p, None, None, i) for i, p in enumerate(x for x in parts if x)]
+    out: list[Utterance] = []
+    for line in transcript.text.splitlines():  # typed: by punctuation, each line break, and run-ons as in speech
+        base = out[-1].sentence + 1 if out else 0
+        for u in _from_words([(w, None, None) for w in line.split()]):
+            out.append(Utterance(len(out), u.text, None, None, base + u.sentence))
+    return out

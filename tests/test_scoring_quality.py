@@ -11,6 +11,7 @@ from mockvoice import score_text
 from mockvoice.api import read_transcript_file
 from mockvoice.scoring import score_transcript
 from mockvoice.transcript import Segment, Transcript, Word
+from mockvoice.utterances import split_utterances
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from labelled import load_answers, strong_weak_pairs  # noqa: E402
@@ -108,6 +109,21 @@ def test_a_transcript_written_one_thought_per_line_is_scored_line_by_line(tmp_pa
         "okay so how many messages a day are we talking about"]
     assert card.features["monitoring"].count == 1 and card.features["failure_mode"].count == 0
     assert card.structure.requirements_first is True
+
+
+def test_an_unpunctuated_paste_is_cut_into_clauses_as_speech_is():
+    """A pasted transcript with no punctuation and no line breaks: run-ons are cut before clause openers, as in speech."""
+    text = ("okay so before i jump in how many messages a day are we talking about and do we need delivery receipts "
+            "alright so i'd use kafka because it's the industry standard and it's really fast and we'll have like 500 "
+            "million users and the database won't go down because it's managed so we'd put a dashboard on consumer lag "
+            "and page someone if it goes over five minutes")
+    utts = split_utterances(Transcript.from_text(text))
+    assert len(utts) > 2 and all(len(u.text.split()) < 60 for u in utts)
+    assert " ".join(u.text for u in utts) == text
+    assert len({u.sentence for u in utts}) == 1  # clauses of one sentence: judged joined as well (detection._split_sentences)
+    card = score_transcript(Transcript.from_text(text))
+    assert card.features["monitoring"].count == 1 and card.features["failure_mode"].count == 0
+    assert card.features["clarifying_question"].count == 1
 
 
 def test_a_reply_to_a_probe_is_not_held_to_the_opening_rules():
