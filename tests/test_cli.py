@@ -139,3 +139,38 @@ def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
     assert ok.returncode == 0 and "score" in ok.stdout
     bad = subprocess.run([exe, "score", tmp_path / "missing.wav"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("InputFileError:") and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("score", "--nope"), "No such option: --nope"),
+    (("score",), "Missing argument"),
+    (("score", "a.txt", "--rubric"), "requires an argument"),
+    (("replay", "last", "--from", "-3"), "--from"),
+])
+def test_a_usage_mistake_is_a_usage_message_not_an_internal_error(cli, args, needle):
+    """Typos in options or arguments get click's usage message and exit 2, whichever click typer brings (it vendors one)."""
+    res = cli(*args)
+    assert res.code == 2, (res.code, res.err)
+    assert needle in res.err and "Error: " in res.err
+    assert "InternalError" not in res.err and "Traceback" not in res.err
+
+
+def test_every_session_command_takes_recordings(cli, tmp_path, monkeypatch):
+    """--recordings DIR points import, sessions, next, progress and rescore at one folder, whatever the environment says."""
+    monkeypatch.setenv("MOCKVOICE_RECORDINGS", str(tmp_path / "elsewhere"))
+    root = tmp_path / "mine"
+    answer = tmp_path / "answer.txt"
+    answer.write_text("how many users do we expect\nif the primary dies we fail over to a replica\n")
+    res = cli("import", answer, "--question", "url-shortener", "--recordings", root)
+    assert res.code == 0, res.err
+    (folder,) = [p for p in root.iterdir() if p.is_dir()]
+    assert not (tmp_path / "elsewhere").exists()
+    res = cli("sessions", "--recordings", root)
+    assert res.code == 0 and folder.name in res.out
+    res = cli("progress", "--recordings", root, "-o", tmp_path / "p.html")
+    assert res.code == 0 and "progress over 1 sessions" in res.out and (tmp_path / "p.html").is_file()
+    res = cli("next", "--recordings", root)
+    assert res.code == 0 and "practised" in res.out
+    res = cli("rescore", "last", "--recordings", root, "--rubric", "debugging")
+    assert res.code == 0 and "re-scored 1" in res.out, res.out + res.err
+    assert [p.name.split("-")[0] for p in (folder / "scores").iterdir()] == ["debugging"]

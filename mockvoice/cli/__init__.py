@@ -8,6 +8,7 @@ import sys
 import traceback
 
 import click
+import typer
 
 from ..errors import MockvoiceError
 from .app import app, err_console, state
@@ -18,6 +19,11 @@ for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
         importlib.import_module(f"{__name__}.{_mod}")
 
 __all__ = ["app", "main"]
+
+# Usage errors (an unknown option, a missing argument, a bad value): click's, and the copy of click that
+# newer typer releases vendor (typer._click), which is not a subclass of click's. typer.BadParameter is one.
+_USAGE_ERRORS = tuple({click.ClickException, *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")})
+_ABORTS = tuple({click.exceptions.Abort, typer.Abort})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.exit_code
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.ClickException as exc:
+    except _USAGE_ERRORS as exc:
         exc.show()
         code = exc.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, *_ABORTS):
         err_console.print("Interrupted.")
         code = 130
     except Exception as exc:  # a bug: still one line unless --debug

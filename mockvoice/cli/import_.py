@@ -19,6 +19,7 @@ def import_(
     question: str = typer.Option(None, "--question", "-q", help="The question id they answer (see `mockvoice questions`)."),
     rubric: str = typer.Option(None, "--rubric", "-r", help="Rubric to score with (default: the question's, else system-design)."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio (default: the bundled tiny.en)."),
+    recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Import recordings or transcripts as scored sessions (source "import"); bad files are reported and skipped."""
     ref = resolve_question(question)
@@ -26,7 +27,7 @@ def import_(
     failed = 0
     for f in files:
         try:
-            folder = import_file(f, ref, rb, model=model)
+            folder = import_file(f, ref, rb, root=recordings, model=model)
         except MockvoiceError as exc:
             failed += 1
             err_console.print(f"[red]skipped[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)

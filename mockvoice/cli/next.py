@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -32,9 +33,10 @@ def _candidates() -> list[Candidate]:
 @app.command("next")
 def next_(
     show_all: bool = typer.Option(False, "--all", help="Also show the whole schedule."),
+    recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Pick what to practise next: weak features and questions come back sooner, strong ones later."""
-    with Index(recordings_root()) as idx:
+    with Index(recordings_root(recordings)) as idx:
         points = history(idx)
     now = datetime.now(timezone.utc)
     s = plan_next(points, _candidates(), now)

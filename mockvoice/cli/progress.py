@@ -19,9 +19,10 @@ def progress(
     question: str = typer.Option(None, "--question", "-q", help="Only sessions of this question id."),
     since: str = typer.Option(None, "--since", help="Only sessions since YYYY-MM-DD, or within a span like 30d."),
     output: Path = typer.Option(None, "--output", "-o", help="Where to write the HTML chart (default: progress.html in the recordings folder)."),
+    recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Are you getting better? Each feature's trend over your sessions, and a chart to open in a browser."""
-    root = recordings_root()
+    root = recordings_root(recordings)
     with Index(root) as idx:
         points = history(idx, since=parse_since(since), question=question)
         broken = len(idx.broken())

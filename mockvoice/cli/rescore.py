@@ -23,9 +23,9 @@ class _Rate(ProgressColumn):
         return Text(f"{task.speed:,.0f}/s" if task.speed else "  -/s", style="cyan")
 
 
-def _targets(refs: list[str]) -> list[Path]:
+def _targets(refs: list[str], root: Path | None = None) -> list[Path]:
     if not refs:
-        return [recordings_root()]
+        return [recordings_root(root)]
     out = []
     for ref in refs:
         p = Path(ref).expanduser()
@@ -34,7 +34,7 @@ def _targets(refs: list[str]) -> list[Path]:
             continue
         from ..catalog import resolve_session  # ids and `last`
 
-        out.append(resolve_session(ref))
+        out.append(resolve_session(ref, root))
     return out
 
 
@@ -74,7 +74,8 @@ def _report(summary: Summary, dry_run: bool) -> None:
     if movers:
         console.print("[bold]moved most[/] (overall before -> after):")
         for r in movers:
-            console.print(f"  {Path(r.path).name}: {r.before[0]:.0f} -> {r.after[0]:.0f} ({r.delta:+.0f})", highlight=False)
+            before, after = round(r.before[0]), round(r.after[0])  # the change as the shown scores make it, 19 -> 28 (+9)
+            console.print(f"  {Path(r.path).name}: {before} -> {after} ({after - before:+d})", highlight=False)
     verb = "would re-score" if dry_run else "re-scored"
     n = summary.count("would") if dry_run else summary.count("rescored")
     line = (f"{verb} {n}, skipped {summary.count('skipped')}, failed {summary.count('failed')}"
@@ -96,6 +97,7 @@ def rescore(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be re-scored; write nothing."),
     csv_out: Path = typer.Option(None, "--csv", help="Write one row per session to this CSV file."),
     json_out: Path = typer.Option(None, "--json", help="Write the summary and one entry per session to this JSON file."),
+    recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Re-score stored transcripts with the current rubrics; each result is a new version beside the old ones."""
     from ..errors import MockvoiceError
@@ -108,7 +110,7 @@ def rescore(
     if rubric:
         load_rubric(rubric)  # a bad --rubric is one line before any work
     job = Job(rubric=rubric, since=parse_since(since), model=model if retranscribe else None, dry_run=dry_run)
-    work = plan(_targets(sessions or []), job)
+    work = plan(_targets(sessions or [], recordings), job)
     progress = Progress(TextColumn("re-scoring"), BarColumn(), MofNCompleteColumn(), _Rate(),
                         TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True)
     state: dict = {}
