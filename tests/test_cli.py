@@ -167,6 +167,7 @@ def test_every_session_command_takes_recordings(cli, tmp_path, monkeypatch):
     assert not (tmp_path / "elsewhere").exists()
     res = cli("sessions", "--recordings", root)
     assert res.code == 0 and folder.name in res.out
+    assert len(res.out.strip().splitlines()) == 2  # a header and one line for the session, its long question cut short
     res = cli("progress", "--recordings", root, "-o", tmp_path / "p.html")
     assert res.code == 0 and "progress over 1 sessions" in res.out and (tmp_path / "p.html").is_file()
     res = cli("next", "--recordings", root)

@@ -41,9 +41,13 @@ def sessions(
         table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
         for col, just in (("date", "left"), ("id", "left"), ("question", "left"), ("turns", "right"),
                           ("overall", "right"), ("length", "right")):
-            table.add_column(col, justify=just, no_wrap=col != "question", min_width=10 if col == "question" else len(col))
+            table.add_column(col, justify=just, no_wrap=True)
+        # one line per session: a long question is cut to the width the other columns leave (the id names it)
+        others = 16 + max(len(s.id) for s in found) + len("turns") + len("overall") + len("length") + 5
+        room = max(8, console.width - others)
         for s in found:
-            table.add_row(_when(s.created_at), s.id, s.question or "-", str(s.turns),
+            q = s.question or "-"
+            table.add_row(_when(s.created_at), s.id, q if len(q) <= room else q[: room - 1].rstrip() + "…", str(s.turns),
                           ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else ""),
                           fmt_time(s.length_s).strip())
         console.print(table)
