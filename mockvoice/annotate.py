@@ -117,11 +117,14 @@ def annotate_session(session: Session, long_pause_s: float | None = None, turn_s
     """Every turn of a session with its annotations, prompt, probe and feedback.
 
     `turn_scores=False` (answers that carry only their share of a whole-interview card) leaves out
-    each turn's score and verdicts: those belong to the whole interview.
+    each turn's score and verdicts: those belong to the whole interview. A reply to a follow-up
+    probe never shows them: it answers one probe, not the question, so a score out of 100 against
+    every feature would mislead; its feedback (led by the probed feature) stays.
     """
     notes = []
     for t in session.turns:
         card = t.scorecard
+        own = turn_scores and t.prompt_kind != "probe"
         notes.append(
             TurnNotes(
                 index=t.index,
@@ -132,8 +135,8 @@ def annotate_session(session: Session, long_pause_s: float | None = None, turn_s
                 probe=t.probe.text if t.probe else None,
                 probe_reason=(t.probe.reason or t.probe.feature) if t.probe else None,
                 feedback=card.feedback if card else (),
-                overall=card.overall if card and turn_scores else None,
-                verdicts=verdicts(card) if turn_scores else (),
+                overall=card.overall if card and own else None,
+                verdicts=verdicts(card) if own else (),
             )
         )
     return notes

@@ -124,7 +124,8 @@ def score_transcript(
     answer replies to the interviewer's follow-up probe, not to the question itself, so the opening's
     rules do not apply to it: no "scope before you design" ordering (a late question counts in full)
     and no advice to open with scoping questions; the whole interview's card judges those. `probed`
-    (the feature id the probe asked about) puts that feature's feedback first when it falls short.
+    (the feature id the probe asked about) makes that feature's line, met or not, the reply's only
+    feature feedback: the reply is judged on what it was asked.
     """
     rb = load_rubric(rubric)
     kw = tuple(keywords)
@@ -169,9 +170,11 @@ def score_transcript(
     delivery = measure_delivery(transcript, rb.delivery.long_pause_s, (rb.delivery.wpm_min, rb.delivery.wpm_max))
     card = Scorecard(rubric=rb.id, rubric_hash=_content_hash(rb), overall=overall, features=features, delivery=delivery,
                      structure=structure, question=question)
-    # a reply to a probe is not told to open with scoping questions: that belongs to the answer to the question
-    opening = {f.id for f in rb.features if f.detect.method == "clarifying_question"} if follow_up else set()
-    gaps = sorted(card.missing(), key=lambda fid: fid != probed)  # stable: the probed feature first, then by weight
-    feedback = (tuple(features[fid].feedback for fid in gaps if fid not in opening)
+    gaps = card.missing()
+    if follow_up and probed in features:  # judged on what the probe asked
+        gaps = [probed]
+    elif follow_up:  # a probe of no one feature: never told to open with scoping questions (the question's answer is)
+        gaps = [fid for fid in gaps if fid not in {f.id for f in rb.features if f.detect.method == "clarifying_question"}]
+    feedback = (tuple(features[fid].feedback for fid in gaps)
                 + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met)) + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

@@ -146,11 +146,13 @@ def test_a_reply_to_a_probe_is_not_held_to_the_opening_rules():
     bare = _timed([("If the database is down, cached links keep working and the rest fail fast with a timeout.", 0.0)])
     assert any(f.startswith("Clarifying questions") for f in score_transcript(bare).feedback)
     assert not any(f.startswith("Clarifying questions") for f in score_transcript(bare, follow_up=True).feedback)
-    # the feature the probe asked about leads the feedback when it falls short, whatever its weight
-    heaviest = score_transcript(bare, follow_up=True).feedback[0]
+    # the feature the probe asked about is the reply's feature feedback, met or not
     led = score_transcript(bare, follow_up=True, probed="monitoring").feedback
-    assert not heaviest.startswith("Monitoring") and led[0].startswith("Monitoring") and sorted(led) == sorted(
-        score_transcript(bare, follow_up=True).feedback)
+    assert [f.split(":")[0] for f in led] == ["Monitoring"] and "none" in led[0]  # typed: no delivery lines
+    met = score_transcript(reply, follow_up=True, probed="failure_mode")
+    names = {f.name for f in met.features.values()}
+    assert met.features["failure_mode"].met and [f.split(":")[0] for f in met.feedback if f.split(":")[0] in names] == ["Failure modes"]
+    assert "Best:" in met.feedback[0]
 
 
 def test_feedback_quotes_evidence_and_names_near_misses():

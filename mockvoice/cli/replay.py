@@ -42,7 +42,8 @@ def replay(
     scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
     for note in view.notes:
         err_console.print(f"[yellow]note[/] {note}", highlight=False, soft_wrap=True)
-    whole = loaded.scorecard if view.sliced else None
+    # the whole interview's card (what the session scored), after the last of several answers
+    whole = loaded.scorecard if view.sliced or len(loaded.turns) > 1 else None
     device = _device(output_device)
     interactive = not no_audio and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive and not output_available(device):

@@ -50,7 +50,8 @@ def build_session(folder: Path, answers: list[list], prompts: list[str], sid: st
         if transform is not None:
             transcript = transform(transcript)
         shutil.copyfile(wav, folder / f"turn-{i:02d}.wav")
-        card = score_transcript(transcript, "system-design")
+        asked = turns[-1].probe if turns else None  # scored as the interviewer scores a reply to its probe
+        card = score_transcript(transcript, "system-design", follow_up=i > 1, probed=asked.feature if asked else None)
         missing = card.missing()
         probe = None
         if i < len(answers):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import shutil
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ from mockvoice.annotate import annotate_turn, pace_series, word_marks
 from mockvoice.replay import SEEK_S, KeyReader, Replay, replay_turns
 from mockvoice.replayview import annotated_lines, clock
 from mockvoice.scoring import score_transcript
-from mockvoice.session import Session, Turn, load_session
+from mockvoice.session import Session, Turn, load_session, save_session
 from mockvoice.transcript import Segment, Transcript, Word
 
 
@@ -143,7 +145,7 @@ def test_keys_are_decoded_from_the_terminal_bytes():
 
 
 @pytest.mark.slow
-def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli):
+def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli, tmp_path):
     session = load_session(session_dir)
     res = cli("replay", session_dir)  # stdout is not a terminal here
     assert res.code == 0, res.err
@@ -159,6 +161,19 @@ def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli):
     assert "Interviewer probed: " + session.turns[0].probe.text in out
     assert out.index("Interviewer probed") < out.index("Turn 2")  # the probe comes between the turns
     assert "Wrap-up: " + session.wrap_up in out
+    # a reply to a probe has no score or verdicts of its own (it answers one probe, not the question)
+    assert f"End of answer 1 · score {session.turns[0].scorecard.overall:.0f}/100" in out and "End of answer 2\n" in out
+    assert out.count("✗ ") + out.count("✓ ") == len(session.turns[0].scorecard.features)
+    from mockvoice.report import build_report
+
+    page = build_report([(session_dir, session)])
+    assert re.search(r'<h3>Turn 1 <span class="badge">', page) and "<h3>Turn 2</h3>" in page
+    # a session with a whole-interview card (as practice saves one) shows it after the last answer
+    whole = tmp_path / "whole"
+    shutil.copytree(session_dir, whole)
+    save_session(whole, session.model_copy(update={"scorecard": session.turns[0].scorecard}))
+    res = cli("replay", whole, "--no-audio")
+    assert res.code == 0 and res.out.index("Whole interview · score") > res.out.index("End of answer 2")
 
     res = cli("replay", session_dir, "--turn", "2", "--no-audio")
     assert res.code == 0 and "Turn 1" not in res.out and "Turn 2" in res.out
