@@ -124,7 +124,7 @@ def annotate_session(session: Session, long_pause_s: float | None = None, turn_s
     notes = []
     for t in session.turns:
         card = t.scorecard
-        own = turn_scores and t.prompt_kind != "probe"
+        own = turn_scores and not t.follow_up
         notes.append(
             TurnNotes(
                 index=t.index,

@@ -341,9 +341,8 @@ class Interviewer:
             )
         card = None
         if not transcript.is_empty:
-            asked = self.session.turns[-2].probe if turn.prompt_kind == "probe" and len(self.session.turns) > 1 else None
-            card = score_transcript(transcript, self.rubric, follow_up=turn.prompt_kind == "probe",
-                                    probed=asked.feature if asked else None)
+            asked = self.session.turns[-2].probe if turn.follow_up and len(self.session.turns) > 1 else None
+            card = score_transcript(transcript, self.rubric, follow_up=turn.follow_up, probed=asked.feature if asked else None)
         self.session.turns[-1] = turn.model_copy(update={
             "transcript": transcript, "scorecard": card, "probe": probe, "timings": timings,
             "status": "interrupted" if interrupted else "complete", "end_reason": heard.end.reason,

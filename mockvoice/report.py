@@ -226,7 +226,7 @@ def _pace_svg(turn: Turn, wpm_band: tuple[float, float] = (130, 160)) -> str:
 
 def _turn_html(si: int, folder: Path, turn: Turn, sliced: bool = False) -> str:
     audio_id = f"a{si}-{turn.index}"
-    sliced = sliced or turn.prompt_kind == "probe"  # a reply to a probe: counts only, as annotate_session shows it
+    sliced = sliced or turn.follow_up  # a reply to a probe: counts only, as annotate_session shows it
     audio_path = turn_audio_path(folder, turn.audio)
     uri = audio_data_uri(audio_path)
     card = turn.scorecard

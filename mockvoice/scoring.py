@@ -174,7 +174,8 @@ def score_transcript(
     if follow_up and probed in features:  # judged on what the probe asked
         gaps = [probed]
     elif follow_up:  # a probe of no one feature: never told to open with scoping questions (the question's answer is)
-        gaps = [fid for fid in gaps if fid not in {f.id for f in rb.features if f.detect.method == "clarifying_question"}]
+        opening = {f.id for f in rb.features if f.detect.method == "clarifying_question"}
+        gaps = [fid for fid in gaps if fid not in opening]
     feedback = (tuple(features[fid].feedback for fid in gaps)
                 + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met)) + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

@@ -76,6 +76,12 @@ class Turn(BaseModel):
     status: Literal["recording", "complete", "interrupted", "skipped"] | None = None
     end_reason: str | None = None
 
+    @property
+    def follow_up(self) -> bool:
+        """Whether this answers the interviewer's follow-up probe (not the question): it is scored and
+        shown on what the probe asked, with no score or verdicts of its own (scoring.score_transcript)."""
+        return self.prompt_kind == "probe"
+
 
 class Session(BaseModel):
     """A whole interview: the question, the rubric, and its turns."""
