@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -74,6 +75,10 @@ class Detection(_Strict):
     def _phrases_given(self) -> "Detection":
         if self.method == "phrases" and not self.phrases:
             raise ValueError("method 'phrases' needs a non-empty 'phrases' list")
+        blank = [p for p in self.phrases if not re.search(r"\w", p)]
+        if blank:
+            # A phrase with no word in it matches every sentence once punctuation is dropped.
+            raise ValueError(f"phrase {blank[0]!r} has no words in it; remove it or write the words to listen for")
         return self
 
 

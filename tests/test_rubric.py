@@ -75,6 +75,9 @@ features:
         (lambda s: s.replace("features:", "features: [unclosed"), "not valid YAML"),
         (lambda s: "- just\n- a list\n", "expected a mapping"),
         (lambda s: s + s[s.index("  - id"):], "appears twice"),
+        # A blank phrase would match every sentence once punctuation is dropped.
+        (lambda s: s.replace("{method: trade_off}", "{method: phrases, phrases: ['  ']}"), "features[0].detect"),
+        (lambda s: s.replace("{method: trade_off}", "{method: trade_off, phrases: ['?!']}"), "has no words"),
     ],
 )
 def test_malformed_rubric_is_one_line_naming_file_and_field(tmp_path, mutate, expected):
