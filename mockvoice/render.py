@@ -77,4 +77,4 @@ def render_scorecard(card: Scorecard, console: Console, title: str | None = None
     parts: list = [header, table, delivery]
     if card.feedback:
         parts.append(Text.assemble(("Work on next: ", "bold"), card.feedback[0]))
-    console.print(Panel(Group(*parts), title=title or "scorecard", expand=True))
+    console.print(Panel(Group(*parts), title=Text(title or "scorecard"), expand=True))

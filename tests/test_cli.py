@@ -133,6 +133,22 @@ def test_debug_flag_shows_the_traceback(cli, tmp_path):
     assert res.code != 0 and "Traceback" in res.err
 
 
+def test_debug_flag_works_after_the_command_too(cli, tmp_path):
+    res = cli("score", tmp_path / "nope.wav", "--debug")
+    assert res.code == 2 and "Traceback" in res.err and "No such option" not in res.err
+
+
+def test_square_brackets_in_names_and_text_are_printed_as_they_are(cli, tmp_path):
+    """rich would read "[red]" or "[v2]" as a style tag and drop it from a file name, a quote or an error."""
+    answer = tmp_path / "ans [v2].txt"
+    answer.write_text("how many [b]users[/] per day")
+    res = cli("score", answer)
+    assert res.code == 0, res.err
+    assert "ans [v2].txt" in res.out and "[b]users[/]" in res.out
+    res = cli("score", tmp_path / "take[red]2.txt")
+    assert res.code == 2 and "take[red]2.txt: no such file" in res.err
+
+
 def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
     exe = Path(sys.executable).with_name("mockvoice")
     ok = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)

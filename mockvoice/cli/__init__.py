@@ -11,7 +11,7 @@ import click
 import typer
 
 from ..errors import MockvoiceError
-from .app import app, err_console, state
+from .app import app, err_console, state, tagged
 
 # Each command module in this package registers itself on `app` when imported.
 for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
@@ -30,13 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
     args = sys.argv[1:] if argv is None else argv
     state.debug = "--debug" in args
+    if state.debug:  # `mockvoice rescore --debug` as well as `mockvoice --debug rescore`
+        args = ["--debug", *(a for a in args if a != "--debug")]
     try:
         result = app(args=args, prog_name="mockvoice", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except MockvoiceError as exc:
         if state.debug:
             traceback.print_exc()
-        err_console.print(f"[bold red]{type(exc).__name__}[/]: {exc}", highlight=False, soft_wrap=True)
+        err_console.print(tagged(f"{type(exc).__name__}:", "bold red", exc), highlight=False, soft_wrap=True)
         code = exc.exit_code
     except click.exceptions.Exit as exc:
         code = exc.exit_code
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         if state.debug:
             traceback.print_exc()
         err_console.print(
-            f"[bold red]InternalError[/]: {type(exc).__name__}: {exc} (run with --debug for the traceback and report it)",
+            tagged("InternalError:", "bold red",
+                   f"{type(exc).__name__}: {exc} (run with --debug for the traceback and report it)"),
             highlight=False,
             soft_wrap=True,
         )

@@ -6,6 +6,7 @@ import logging
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 app = typer.Typer(
     name="mockvoice",
@@ -16,8 +17,15 @@ app = typer.Typer(
 )
 
 # Without a fixed file, rich writes to whatever sys.stdout/sys.stderr are at print time.
-console = Console()
-err_console = Console(stderr=True)
+# Markup is off: file names, questions and transcripts hold "[...]" that rich would eat as
+# styles. A line that wants a styled tag builds it with `tagged`.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def tagged(tag: str, style: str, text: object = "") -> Text:
+    """`tag` in `style`, then `text` as it is: "[x]" in a file name or a transcript stays "[x]"."""
+    return Text.assemble((tag, style), " " if text != "" else "", str(text))
 
 
 class State:

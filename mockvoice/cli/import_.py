@@ -10,7 +10,7 @@ from ..errors import MockvoiceError
 from ..importer import import_file, resolve_question
 from ..rubric import load_rubric
 from ..index import read_session
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 
 @app.command("import")
@@ -30,7 +30,7 @@ def import_(
             folder = import_file(f, ref, rb, root=recordings, model=model)
         except MockvoiceError as exc:
             failed += 1
-            err_console.print(f"[red]skipped[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+            err_console.print(tagged("skipped", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
             continue
         s = read_session(folder)
         console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",

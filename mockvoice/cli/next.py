@@ -13,7 +13,7 @@ from ..progress import history
 from ..rubric import load_rubric
 from ..schedule import Candidate, plan_next
 from ..session import recordings_root
-from .app import app, console
+from .app import app, console, tagged
 
 
 def _candidates() -> list[Candidate]:
@@ -41,11 +41,11 @@ def next_(
     now = datetime.now(timezone.utc)
     s = plan_next(points, _candidates(), now)
     if s.question:
-        console.print(f"[bold]Next:[/] {s.question.id}  ({s.question.rubric})\n  {s.question.text}", highlight=False)
+        console.print(tagged("Next:", "bold", f"{s.question.id}  ({s.question.rubric})\n  {s.question.text}"), highlight=False)
         console.print(f"  mockvoice practice --question {s.question.id}", style="cyan", highlight=False)
     if s.focus:
-        console.print("[bold]Focus on:[/] " + ", ".join(c.id for c in s.focus), highlight=False)
-    console.print("[bold]Why:[/]")
+        console.print(tagged("Focus on:", "bold", ", ".join(c.id for c in s.focus)), highlight=False)
+    console.print(tagged("Why:", "bold"))
     for r in s.reasons:
         console.print(f"  - {r}", highlight=False, soft_wrap=True)
     if show_all and s.cards:

@@ -19,7 +19,7 @@ from ..render import render_scorecard
 from ..rubric import load_rubric
 from ..session import Session, new_session_dir
 from ..transcriber import get_transcriber
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 _STYLE = {"question": "bold cyan", "probe": "bold cyan", "wrap_up": "bold cyan", "heard": "dim", "listening": "green",
           "repeat": "cyan", "barge_in": "yellow", "note": "yellow"}
@@ -29,7 +29,7 @@ _LABEL = {"question": "Interviewer", "probe": "Interviewer", "wrap_up": "Intervi
 
 def report(kind: str, text: str) -> None:
     """Print one line of the conversation as it happens."""
-    console.print(f"[{_STYLE.get(kind, '')}]{_LABEL.get(kind, kind)}:[/] {text}", highlight=False, soft_wrap=True)
+    console.print(tagged(f"{_LABEL.get(kind, kind)}:", _STYLE.get(kind, ""), text), highlight=False, soft_wrap=True)
 
 
 def open_speaker(spec: str | None) -> Speaker:
@@ -61,7 +61,7 @@ def run_interview(q: Question, rubric: str | None, mic: Microphone, speaker: Spe
     rb = load_rubric(rubric or q.rubric)
     transcriber = get_transcriber(model)
     folder = new_session_dir(recordings, q.id)
-    console.print(f"[bold]{q.id}[/] · rubric {rb.id} · {options.turns} answer(s) · session {folder}", highlight=False)
+    console.print(tagged(q.id, "bold", f"· rubric {rb.id} · {options.turns} answer(s) · session {folder}"), highlight=False)
     # Ctrl-C and `kill` both stop the interview and save it, even when the parent left SIGINT ignored
     # (a background job of a non-interactive shell starts with SIGINT ignored, and Python keeps that).
     previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -11,7 +11,7 @@ from ..catalog import open_session
 from ..replay import output_available, replay_turns, run_replay
 from ..replayview import annotated_lines
 from ..scoreview import LATEST, ScoreView, choose
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 VERSION_HELP = "Which scores to show: `latest` (the newest re-score, the default), `original`, or a key from --versions."
 
@@ -41,7 +41,7 @@ def replay(
     header = f"{loaded.question}  ·  {loaded.id}"
     scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
     for note in view.notes:
-        err_console.print(f"[yellow]note[/] {note}", highlight=False, soft_wrap=True)
+        err_console.print(tagged("note", "yellow", note), highlight=False, soft_wrap=True)
     # the whole interview's card (what the session scored), after the last of several answers
     whole = loaded.scorecard if view.sliced or len(loaded.turns) > 1 else None
     device = _device(output_device)

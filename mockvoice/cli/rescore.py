@@ -15,7 +15,7 @@ from rich.text import Text
 from ..index import parse_since
 from ..rescore import Job, Summary, plan, run
 from ..session import recordings_root, write_json_atomic
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 
 class _Rate(ProgressColumn):
@@ -55,7 +55,7 @@ def _export(summary: Summary, csv_path: Path | None, json_path: Path | None) -> 
 
 def _report(summary: Summary, dry_run: bool) -> None:
     for r in summary.failed()[:20]:
-        err_console.print(f"[red]failed[/] {r.reason or r.path}", highlight=False, soft_wrap=True)
+        err_console.print(tagged("failed", "red", r.reason or r.path), highlight=False, soft_wrap=True)
     if len(summary.failed()) > 20:
         err_console.print(f"... and {len(summary.failed()) - 20} more failures (see --csv/--json)")
     changes = summary.feature_changes()
@@ -72,7 +72,7 @@ def _report(summary: Summary, dry_run: bool) -> None:
         console.print(t)
     movers = summary.movers()
     if movers:
-        console.print("[bold]moved most[/] (overall before -> after):")
+        console.print(tagged("moved most", "bold", "(overall before -> after):"))
         for r in movers:
             before, after = round(r.before[0]), round(r.after[0])  # the change as the shown scores make it, 19 -> 28 (+9)
             console.print(f"  {Path(r.path).name}: {before} -> {after} ({after - before:+d})", highlight=False)

@@ -12,7 +12,7 @@ from ..rubric import load_rubric
 from ..scorecard import Scorecard
 from ..scoring import score_transcript
 from ..transcript import Transcript
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -54,15 +54,13 @@ def print_narrative(card: Scorecard, transcript: Transcript, llm_url: str | None
 
 def narrate(card: Scorecard, answer: str, client, question: str = "") -> None:
     """Print the model's narrative feedback on a scorecard, or one line saying why there is none."""
-    from rich.markup import escape
-
     from ..llm import write_feedback
 
     n = write_feedback(client, card, answer, question)
     if n.source == "llm":
-        who = escape(client.config.model or "model")
-        console.print(f"[bold]Feedback[/] ({who}): {escape(n.text)}", highlight=False, soft_wrap=True)
-        console.print(f"[bold]Practise next:[/] {escape(n.priority)}", highlight=False, soft_wrap=True)
+        who = client.config.model or "model"
+        console.print(tagged("Feedback", "bold", f"({who}): {n.text}"), highlight=False, soft_wrap=True)
+        console.print(tagged("Practise next:", "bold", n.priority), highlight=False, soft_wrap=True)
     else:
-        err_console.print(f"No narrative feedback ({escape(n.reason)}); the scorecard above stands.", style="yellow",
+        err_console.print(f"No narrative feedback ({n.reason}); the scorecard above stands.", style="yellow",
                           highlight=False, soft_wrap=True)

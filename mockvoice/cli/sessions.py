@@ -12,7 +12,7 @@ from rich.table import Table
 from ..catalog import list_sessions
 from ..render import fmt_time
 from ..session import recordings_root
-from .app import app, console, err_console
+from .app import app, console, err_console, tagged
 
 
 def _when(iso: str) -> str:
@@ -55,4 +55,4 @@ def sessions(
             console.print("* the newest re-score, as replay and report show it; `mockvoice replay ID --versions` lists them all",
                           highlight=False, soft_wrap=True)
     for line in problems:
-        err_console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
+        err_console.print(tagged("skipped", "yellow", line), highlight=False, soft_wrap=True)
