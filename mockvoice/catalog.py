@@ -62,7 +62,9 @@ def session_length(folder: Path, session: Session) -> float | None:
 def _summary(folder: Path, s: Session) -> SessionSummary:
     newest = (list_score_versions(folder) or [None])[-1]
     return SessionSummary(
-        id=s.id or folder.name,
+        # The folder's name is what replay, report and rescore resolve. A folder copied or renamed
+        # (a cohort's sessions gathered under students' names) keeps its old id inside session.json.
+        id=folder.name,
         folder=folder,
         created_at=s.created_at,
         question=s.question,

@@ -68,3 +68,12 @@ def test_no_sessions_says_how_to_record_one(cli, _isolated_recordings):
     assert list_sessions() == ([], [])
     res = cli("replay", "last")
     assert res.code == 2 and "no sessions in" in res.err
+
+
+def test_a_renamed_session_folder_is_listed_by_the_name_replay_takes(three, cli):
+    """A cohort's sessions gathered under new folder names: `sessions` shows what replay and report resolve."""
+    shutil.copytree(three / "20261121-080000-b", three / "alice attempt 2")
+    found, _ = list_sessions()
+    assert sorted(s.id for s in found if s.folder.name.startswith(("alice", "20261121"))) == ["20261121-080000-b", "alice attempt 2"]
+    for s in found:
+        assert resolve_session(s.id) == s.folder
