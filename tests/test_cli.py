@@ -191,3 +191,18 @@ def test_every_session_command_takes_recordings(cli, tmp_path, monkeypatch):
     res = cli("rescore", "last", "--recordings", root, "--rubric", "debugging")
     assert res.code == 0 and "re-scored 1" in res.out, res.out + res.err
     assert [p.name.split("-")[0] for p in (folder / "scores").iterdir()] == ["debugging"]
+
+
+def test_next_says_why_it_picked_no_question_when_the_bank_is_broken(cli, tmp_path, monkeypatch):
+    """A broken prompts/*.yaml: `next` still names what to work on, and says in one line why no question was picked."""
+    import mockvoice.prompts
+    from mockvoice.errors import PromptError
+
+    def broken(folder=None):
+        raise PromptError("prompts/debugging.yaml: questions[1].contxt: unknown field")
+
+    monkeypatch.setattr(mockvoice.prompts, "load_questions", broken)
+    res = cli("next", "--recordings", tmp_path)
+    assert res.code == 0, res.err
+    assert "Next:" not in res.out and "Why:" in res.out
+    assert res.err.strip() == "no question picked: PromptError: prompts/debugging.yaml: questions[1].contxt: unknown field"

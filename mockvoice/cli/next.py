@@ -8,25 +8,27 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..errors import MockvoiceError
 from ..index import Index
 from ..progress import history
 from ..rubric import load_rubric
 from ..schedule import Candidate, plan_next
 from ..session import recordings_root
-from .app import app, console, tagged
+from .app import app, console, err_console, tagged
 
 
 def _candidates() -> list[Candidate]:
-    """The question bank as candidates (none when the bank or its rubrics cannot be read)."""
-    try:
-        from ..prompts import load_questions
+    """The question bank as candidates; none, and one line saying why, when the bank or a rubric is broken."""
+    from ..prompts import load_questions
 
+    try:
         out = []
         for q in load_questions():
             rb = load_rubric(q.rubric)
             out.append(Candidate(q.id, q.text, rb.id, tuple(f.id for f in rb.features)))
         return out
-    except Exception:  # no bank: `next` still names the weak features
+    except MockvoiceError as exc:  # `next` still names the weak features
+        err_console.print(tagged("no question picked:", "yellow", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
         return []
 
 
