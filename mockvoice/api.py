@@ -17,14 +17,22 @@ __all__ = ["score_text", "score_audio", "transcribe_for_rubric", "read_transcrip
 
 
 def read_transcript_file(path: "str | os.PathLike") -> Transcript:
-    """A typed transcript from a UTF-8 text file; a missing, unreadable or empty file is an InputFileError."""
+    """A typed transcript from a text file; a missing, unreadable or empty file is an InputFileError.
+
+    UTF-8 is expected. A byte-order mark is honoured (Windows editors write one, and UTF-16 with it),
+    so the mark never shows up in a quote.
+    """
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"{path}: no such file; check the path")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read it ({exc.strerror or type(exc).__name__})") from exc
+    try:
+        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text; save it as UTF-8 (or a .wav/.mp3 for audio) and try again") from exc
     if not text.strip():
         raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
     return Transcript.from_text(text)

@@ -115,6 +115,21 @@ def test_bad_input_is_one_line(cli, tmp_path, make, error, needle, command):
     assert "Traceback" not in res.err + res.out
 
 
+def test_a_transcript_saved_by_a_windows_editor_reads_as_plain_text(cli, tmp_path):
+    """Notepad's byte-order mark must not turn up in a quote; UTF-16 reads too; other encodings say how to fix them."""
+    plain = tmp_path / "plain.txt"
+    plain.write_text(ANSWER_TEXT, encoding="utf-8")
+    want = json.loads(cli("score", plain, "--json").out)
+    for name, encoding in (("bom.txt", "utf-8-sig"), ("wide.txt", "utf-16")):
+        (tmp_path / name).write_text(ANSWER_TEXT, encoding=encoding)
+        res = cli("score", tmp_path / name, "--json")
+        assert res.code == 0, res.err
+        assert json.loads(res.out)["features"] == want["features"]
+    (tmp_path / "latin.txt").write_bytes("caf\xe9 users, how many".encode("latin-1"))
+    res = cli("score", tmp_path / "latin.txt")
+    assert res.code == 2 and res.err.startswith("InputFileError:") and "save it as UTF-8" in res.err
+
+
 @pytest.mark.parametrize(
     "rubric,needle",
     [("nope", "unknown rubric 'nope'"), ("bad.yaml", "features[0].detect: Value error, method 'phrases' needs")],
