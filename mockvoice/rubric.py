@@ -161,7 +161,7 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
 
 def _parse_file(path: Path) -> object:
     text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
+    if path.suffix.lower() == ".toml":
         return tomllib.loads(text)
     return yaml.safe_load(text)
 
@@ -173,7 +173,7 @@ def _read_validated(path: Path, model: type[BaseModel], error: type[Exception]):
         raise error(f"{path}: cannot read the file ({exc}); check the path and permissions") from exc
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         detail = " ".join(str(exc).split())
-        raise error(f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'YAML'} ({detail})") from exc
+        raise error(f"{path}: not valid {'TOML' if path.suffix.lower() == '.toml' else 'YAML'} ({detail})") from exc
     if not isinstance(data, dict):
         raise error(f"{path}: expected a mapping of fields at the top level, found {type(data).__name__}")
     try:
@@ -188,7 +188,7 @@ def list_rubrics() -> dict[str, Path]:
     found: dict[str, Path] = {}
     if folder.is_dir():
         for p in sorted(folder.iterdir()):
-            if p.suffix in RUBRIC_SUFFIXES:
+            if p.suffix.lower() in RUBRIC_SUFFIXES:
                 found.setdefault(p.stem, p)
     return found
 
@@ -202,11 +202,11 @@ def load_rubric(rubric: "str | Path | Rubric | None" = None) -> Rubric:
         return rubric
     name = str(rubric) if rubric is not None else DEFAULT_RUBRIC
     path = Path(name).expanduser()
-    if path.suffix not in RUBRIC_SUFFIXES or not path.exists():
+    if path.suffix.lower() not in RUBRIC_SUFFIXES or not path.exists():
         bundled = list_rubrics()
         if name in bundled:
             path = bundled[name]
-        elif path.suffix in RUBRIC_SUFFIXES:
+        elif path.suffix.lower() in RUBRIC_SUFFIXES:
             raise RubricError(f"{name}: no such rubric file; check the path")
         else:
             raise RubricError(

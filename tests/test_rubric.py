@@ -47,6 +47,8 @@ def test_toml_rubric_by_path(tmp_path):
     '''))
     rubric = load_rubric(str(path))
     assert rubric.id == "mine" and rubric.features[0].detect.phrases == ("cache", "CDN")
+    upper = path.rename(path.with_name("MINE.TOML"))  # as some editors and Windows shares name files
+    assert load_rubric(str(upper)).id == "mine"
 
 
 BASE = """

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.padding import Padding
+from rich.text import Text
 
 from ..errors import PromptError
 from ..prompts import load_questions
-from .app import app, console
+from .app import app, console, tagged
 
 
 @app.command()
@@ -21,10 +22,10 @@ def questions(
         qs = tuple(q for q in qs if q.topic == topic)
         if not qs:
             raise PromptError(f"no questions with topic {topic!r}; topics are system-design, debugging, architecture-review, behavioral")
-    table = Table(box=None, header_style="bold")
-    for col in ("id", "topic", "rubric", "question", "probes"):
-        table.add_column(col, overflow="fold")
+    # A block per question, not a table: at 80 columns a five-column table broke the ids that
+    # are copied into --question, and squeezed the question into a one-word-wide column.
     for q in qs:
-        table.add_row(q.id, q.topic, q.rubric, q.text, ", ".join(q.probes))
-    console.print(table)
+        console.print(tagged(q.id, "bold", f"({q.topic} · rubric {q.rubric})"), highlight=False, soft_wrap=True)
+        console.print(Padding(Text(q.text), (0, 0, 0, 2)))
+        console.print(Padding(Text("probes: " + ", ".join(q.probes), style="dim"), (0, 0, 0, 2)))
     console.print(f"{len(qs)} questions. Practise one: mockvoice practice --question {qs[0].id}", highlight=False)

@@ -15,6 +15,9 @@ def test_questions_lists_the_bank(cli):
     res = cli("questions")
     assert res.code == 0 and "url-shortener" in res.out and "checkout-500s" in res.out
     assert "31 questions" in res.out or "questions." in res.out
+    from mockvoice.prompts import load_questions
+    starts = {ln.split(" ")[0] for ln in res.out.splitlines()}
+    assert {q.id for q in load_questions()} <= starts  # each id whole on its line, to copy into --question
     res = cli("questions", "--topic", "behavioral")
     assert res.code == 0 and "proud-project" in res.out and "url-shortener" not in res.out
     res = cli("questions", "--topic", "gossip")
