@@ -27,7 +27,10 @@ def score(
     llm_model: str = typer.Option(None, "--llm-model", help="The model on that server, e.g. llama3.2 ($MOCKVOICE_LLM_MODEL)."),
 ) -> None:
     """Score an answer: clarifying questions, trade-offs, failure modes, scale, monitoring, delivery."""
+    from ..llm import resolve_config
+
     rb = load_rubric(rubric)
+    config = resolve_config(llm_url, llm_model)  # a bad URL or config file is one line before any work
     if path.suffix.lower() in TEXT_SUFFIXES:
         transcript = read_transcript_file(path)
     else:
@@ -37,16 +40,14 @@ def score(
         console.print_json(card.model_dump_json())
     else:
         render_scorecard(card, console, title=f"{path.name} · {rb.name}")
-        print_narrative(card, transcript, llm_url, llm_model)
+        if config is not None:
+            print_narrative(card, transcript, config)
 
 
-def print_narrative(card: Scorecard, transcript: Transcript, llm_url: str | None, llm_model: str | None) -> None:
-    """Narrative feedback from the language model, when one is configured (else nothing is sent anywhere)."""
-    from ..llm import ChatClient, resolve_config
+def print_narrative(card: Scorecard, transcript: Transcript, config) -> None:
+    """Narrative feedback from the configured language model (nothing is sent anywhere without one)."""
+    from ..llm import ChatClient
 
-    config = resolve_config(llm_url, llm_model)
-    if config is None:
-        return
     err_console.print(config.describe(), style="dim", highlight=False)
     with ChatClient(config) as client:
         narrate(card, transcript.text, client)

@@ -47,3 +47,4 @@ def test_score_sends_nothing_without_a_url(cli, server, tmp_path):
 def test_bad_url_is_one_line(cli, tmp_path):
     res = cli("score", _answer(tmp_path), "--llm-url", "localhost:11434")
     assert res.code == 2 and res.err.startswith("LLMError: --llm-url: llm.url") and len(res.err.strip().splitlines()) == 1
+    assert res.out == ""  # said before any work, not after a scorecard the exit code then calls a failure
