@@ -106,7 +106,7 @@ BAD_RUBRIC = "id: x\nname: X\nfeatures:\n  - id: a\n    name: A\n    description
 def test_bad_input_is_one_line(cli, tmp_path, make, error, needle, command):
     path = make(tmp_path)
     if command == "transcribe" and path.suffix == ".txt":  # transcribe takes audio only
-        error, needle = "AudioError", "cannot decode"
+        error, needle = "InputFileError", "not audio; score it with `mockvoice score"
     res = cli(command, path)
     assert res.code != 0
     lines = res.err.strip().splitlines()

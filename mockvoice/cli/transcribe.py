@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from ..audio import load_audio
-from ..errors import SilentAudioError
+from ..errors import InputFileError, SilentAudioError
+from ..importer import TEXT_SUFFIXES
 from ..transcriber import get_transcriber
 from .app import app, console
 
@@ -20,6 +21,8 @@ def transcribe(
     as_json: bool = typer.Option(False, "--json", help="Print the transcript with word timings as JSON."),
 ) -> None:
     """Transcribe a recording with the offline Whisper model."""
+    if audio.suffix.lower() in TEXT_SUFFIXES and audio.is_file():
+        raise InputFileError(f"{audio}: a text transcript, not audio; score it with `mockvoice score {audio}`")
     clip = load_audio(audio)
     transcript = get_transcriber(model).transcribe(clip, tuple(hotword))
     if transcript.is_empty:
