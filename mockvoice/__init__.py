@@ -15,6 +15,7 @@ from .errors import (
     RubricError,
     SessionError,
     SilentAudioError,
+    StorageError,
 )
 from .rubric import Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
@@ -41,6 +42,7 @@ __all__ = [
     "Segment",
     "SessionError",
     "SilentAudioError",
+    "StorageError",
     "TranscribeOptions",
     "Transcriber",
     "Transcript",

@@ -6,8 +6,8 @@ Files on disk are 16-bit PCM WAV, written atomically.
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AudioError, InputFileError
+from .writes import RECORDINGS_HINT, write_atomic
 
 SAMPLE_RATE = 16_000
 
@@ -71,18 +72,13 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 
 def write_wav(path: str | os.PathLike, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
-    """Write mono float samples as 16-bit WAV via a temp file and rename (never half-written)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sample_rate)
-            wav.writeframes(to_int16(np.asarray(samples, dtype=np.float32)).tobytes())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Write mono float samples as 16-bit WAV, atomically (`writes.write_atomic`: never half-written);
+    a failed write is one StorageError line."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(to_int16(np.asarray(samples, dtype=np.float32)).tobytes())
+    write_atomic(path, buf.getvalue(), "write the audio", RECORDINGS_HINT)
+    return Path(path)

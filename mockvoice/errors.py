@@ -9,6 +9,7 @@
     ├── ModelError                 a speech model that cannot be found or loaded
     ├── DeviceError                no usable audio device, or one that died
     ├── SessionError               a missing, corrupt or foreign session folder
+    ├── StorageError               a file or folder to write that is read-only, full or not a folder
     └── LLMError                   a language-model server that failed or answered badly
 
 The CLI prints ``ErrorName: message`` and exits non-zero; library code raises and never prints.
@@ -26,6 +27,7 @@ __all__ = [
     "ModelError",
     "DeviceError",
     "SessionError",
+    "StorageError",
     "LLMError",
 ]
 
@@ -66,6 +68,10 @@ class DeviceError(MockvoiceError):
 
 class SessionError(MockvoiceError):
     """A session folder that is missing, corrupt, partial or not a mockvoice session."""
+
+
+class StorageError(MockvoiceError):
+    """A file or folder mockvoice must write (a session, a report, an export) that is read-only, full or not a folder."""
 
 
 class LLMError(MockvoiceError):

@@ -149,15 +149,24 @@ class Index:
         self.root = Path(root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.root / INDEX_FILE, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-        except (OSError, sqlite3.Error):  # a read-only root: an index in memory still works
-            self.db = sqlite3.connect(":memory:")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        if self.db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
-            self.db.executescript("DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS versions;")
-            self.db.execute(f"PRAGMA user_version={_SCHEMA}")
-        self.db.executescript(_DDL)
+            self.db = self._open(self.root / INDEX_FILE)
+        except (OSError, sqlite3.Error):  # a read-only or full root: an index in memory still works
+            self.db = self._open(":memory:")
+
+    @staticmethod
+    def _open(where: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(where, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+                db.executescript("DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS versions;")
+                db.execute(f"PRAGMA user_version={_SCHEMA}")
+            db.executescript(_DDL)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def __enter__(self) -> "Index":
         return self
@@ -166,8 +175,12 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        self.db.commit()
-        self.db.close()
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            pass  # a full or read-only disk: the index is a cache, the next run reads the folders again
+        finally:
+            self.db.close()
 
     # --- scanning ---------------------------------------------------------------------
     def folders(self) -> list[Path]:
@@ -216,7 +229,7 @@ class Index:
             self.load_versions(folder, st)
         for folder, st in rescored:
             self.load_versions(folder, st)
-        self.db.commit()
+        self.commit()
         return self
 
     def rebuild(self) -> "Index":
@@ -254,7 +267,14 @@ class Index:
         self.db.execute("UPDATE sessions SET scores_mtime_ns=? WHERE path=?", (st.scores_mtime_ns, key))
 
     def commit(self) -> None:
-        self.db.commit()
+        """Save what the index learned. When the disk filled up or went read-only since it was opened (the
+        commit fails and may be rolled back), the index moves to memory and is read again from the folders."""
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            self.db.close()
+            self.db = self._open(":memory:")
+            self.refresh()
 
     # --- queries ----------------------------------------------------------------------
     def _rows(self, sql: str, args: tuple = ()) -> list[SessionRow]:

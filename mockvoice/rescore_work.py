@@ -179,7 +179,10 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     cards, whole = _cards(session, transcripts, rb)
     rb_hash = rubrics[job.rubric or session.rubric][1]
     text = score_version_json(cards, rb.id, rb_hash, job.model, whole)
-    writes.stage(target, text)
+    try:
+        writes.stage(target, text)
+    except MockvoiceError as exc:  # a read-only or full session folder: this session fails, the others go on
+        return ItemResult(key, "failed", str(exc), row=row, stat=st)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
     new = ScoreVersion(target, rb.id, rb_hash, job.model, head["created_at"], head["overall"], head["features"])
     return ItemResult(key, "rescored", key=vkey, row=row, stat=st, versions=versions + [new],

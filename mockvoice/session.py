@@ -14,7 +14,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import itemgetter
@@ -27,6 +26,7 @@ from pydantic_core import core_schema
 from .errors import SessionError
 from .scorecard import Scorecard
 from .transcript import Segment, Transcript, Word, WordAt
+from .writes import RECORDINGS_HINT, storage_error, write_atomic
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,7 +40,6 @@ __all__ = [
     "new_session_dir",
     "save_session",
     "load_session",
-    "write_json_atomic",
 ]
 
 SCHEMA_VERSION = 1
@@ -180,17 +179,22 @@ def _slug(text: str) -> str:
 
 
 def new_session_dir(root: str | os.PathLike | None = None, label: str = "session", now: datetime | None = None) -> Path:
-    """Create a fresh, uniquely named session folder under the recordings root."""
+    """Create a fresh, uniquely named session folder under the recordings root.
+
+    A root that cannot hold one (read-only, full, a file) is one StorageError line that says so."""
     base = recordings_root(root)
-    base.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    for n in range(1000):
-        name = f"{stamp}-{_slug(label)}" + (f"-{n}" if n else "")
-        try:
-            (base / name).mkdir()
-            return base / name
-        except FileExistsError:
-            continue
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            name = f"{stamp}-{_slug(label)}" + (f"-{n}" if n else "")
+            try:
+                (base / name).mkdir()
+                return base / name
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        raise storage_error(base, exc, "create a session folder in it", RECORDINGS_HINT) from exc
     raise SessionError(f"{base}: cannot create a new session folder; clean up the recordings folder")
 
 
@@ -198,25 +202,10 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def write_json_atomic(path: Path, data: str) -> None:
-    """Write text to a temp file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_session(folder: str | os.PathLike, session: Session) -> Path:
     """Write session.json atomically; an interrupted write leaves the previous version intact."""
     path = Path(folder) / SESSION_FILE
-    write_json_atomic(path, session.model_dump_json(indent=1))
+    write_atomic(path, session.model_dump_json(indent=1), "save the session", RECORDINGS_HINT)
     return path
 
 

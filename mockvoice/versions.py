@@ -15,6 +15,7 @@ version either exists whole or not at all.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from .errors import SessionError
 from .scorecard import Scorecard
+from .writes import storage_error, write_target
 from .transcript import Transcript
 
 __all__ = [
@@ -50,6 +52,7 @@ TRANSCRIPTS_DIR = "transcripts"
 VERSION_SCHEMA = 1
 _TURNS = ', "turns": ['
 _TMP = re.compile(r"^\.(?P<target>.+)\.tmp-(?P<pid>\d+)$")
+_SESSION_HINT = "re-score a copy of the session in a writable folder"
 
 
 def model_slug(model: str) -> str:
@@ -214,17 +217,29 @@ class StagedWrites:
         self._staged: list[tuple[Path, Path]] = []
 
     def stage(self, target: Path, text: str) -> None:
-        if not self._make_folder(target.parent):  # a folder made just now holds no stale temps
-            self._clear_stale(target)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        data = memoryview(text.encode("utf-8"))
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # 4 fewer calls than open()
+        """Write `text` to a hidden temp beside `target` (a symlink's target: the link is kept); a target that is
+        a folder or not a regular file (device, FIFO), or a write that fails, is one StorageError line and
+        leaves no temp behind."""
+        tmp = None
         try:
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
-        self._staged.append((tmp, target))
+            real, regular = write_target(target)
+            if not regular:
+                raise OSError(errno.EINVAL, "not a regular file", str(target))
+            if not self._make_folder(real.parent):  # a folder made just now holds no stale temps
+                self._clear_stale(real)
+            tmp = real.with_name(f".{real.name}.tmp-{os.getpid()}")
+            data = memoryview(text.encode("utf-8"))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # 4 fewer calls than open()
+            try:
+                while data:
+                    data = data[os.write(fd, data):]
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise storage_error(target, exc, "write a new version", _SESSION_HINT) from exc
+        self._staged.append((tmp, real))
 
     @staticmethod
     def _make_folder(folder: Path) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import SAMPLE_RATE, to_int16
+from .writes import RECORDINGS_HINT, storage_error
 
 __all__ = ["StreamingWav", "repair_wav", "HEADER_BYTES"]
 
@@ -36,10 +37,13 @@ class StreamingWav:
         self.path = Path(path)
         self.sample_rate = sample_rate
         self.flush_every_s = flush_every_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "wb")
-        self._fh.write(_header(0, sample_rate))
-        self._data_bytes = 0
+        self._data_bytes = self._safe_bytes = 0  # written; covered by the header on disk
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "wb")
+            self._fh.write(_header(0, sample_rate))
+        except OSError as exc:
+            raise storage_error(self.path, exc, "record the answer", RECORDINGS_HINT) from exc
         self._last_flush = time.monotonic()
         self.closed = False
 
@@ -51,7 +55,10 @@ class StreamingWav:
         if self.closed or len(samples) == 0:
             return
         blob = to_int16(np.asarray(samples, dtype=np.float32)).tobytes()
-        self._fh.write(blob)
+        try:
+            self._fh.write(blob)
+        except OSError as exc:
+            raise self._failed(exc) from exc
         self._data_bytes += len(blob)
         if time.monotonic() - self._last_flush >= self.flush_every_s:
             self.flush()
@@ -60,14 +67,32 @@ class StreamingWav:
         """Push the audio to disk, then point the header at it (data first: the header never overclaims)."""
         if self.closed:
             return
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.seek(0)
-        self._fh.write(_header(self._data_bytes, self.sample_rate))
-        self._fh.seek(0, os.SEEK_END)
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.seek(0)
+            self._fh.write(_header(self._data_bytes, self.sample_rate))
+            self._fh.seek(0, os.SEEK_END)
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            raise self._failed(exc) from exc
+        self._safe_bytes = self._data_bytes
         self._last_flush = time.monotonic()
+
+    def _failed(self, exc: OSError) -> Exception:
+        """A write failed (disk full, folder gone): keep the audio the header covers, drop the rest (freeing
+        its space, so the session can still be saved), stop writing, and say so in one line."""
+        self.closed = True
+        try:
+            self._fh.close()
+        except OSError:
+            pass  # the buffered tail could not be written either
+        try:
+            os.truncate(self.path, HEADER_BYTES + self._safe_bytes)
+        except OSError:
+            pass
+        return storage_error(self.path, exc, "record the answer", RECORDINGS_HINT)
 
     def close(self) -> None:
         if not self.closed:

@@ -11,7 +11,7 @@ import mockvoice
 PUBLIC = {
     "AudioClip", "AudioError", "DeviceError", "Evidence", "FeatureScore", "InputFileError", "LLMError",
     "MockvoiceError", "ModelError", "PromptError", "Rubric", "RubricError", "Scorecard", "Segment",
-    "SessionError", "SilentAudioError", "TranscribeOptions", "Transcriber", "Transcript",
+    "SessionError", "SilentAudioError", "StorageError", "TranscribeOptions", "Transcriber", "Transcript",
     "WhisperTranscriber", "Word", "load_audio", "load_rubric", "score_audio", "score_text",
     "score_transcript", "transcribe",
 }

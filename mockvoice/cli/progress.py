@@ -10,8 +10,11 @@ from rich.text import Text
 
 from ..index import Index, parse_since
 from ..progress import OVERALL, chart_html, history, sparkline, trends
-from ..session import recordings_root, write_json_atomic
+from ..session import recordings_root
+from ..writes import write_atomic
 from .app import app, console
+
+_HINT = "pick another path with -o"
 
 
 @app.command()
@@ -51,6 +54,6 @@ def progress(
         console.print("Some sessions have not been re-scored with the current rubric; run `mockvoice rescore` to compare like with like.")
     if broken:
         console.print(f"{broken} folder(s) could not be read and are left out; `mockvoice rescore` lists why.")
-    out = output or root / "progress.html"
-    write_json_atomic(Path(out), chart_html(points))
+    out = Path(output or root / "progress.html")
+    write_atomic(out, chart_html(points), "write the chart", _HINT)
     console.print(f"chart: {out}", highlight=False)

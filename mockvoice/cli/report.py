@@ -10,8 +10,10 @@ from ..catalog import open_session
 from ..errors import InputFileError
 from ..report import build_report
 from ..scoreview import LATEST
-from ..session import write_json_atomic
+from ..writes import check_writable, write_atomic
 from .app import app, console
+
+_HINT = "pick another path with -o"
 
 
 @app.command()
@@ -29,11 +31,8 @@ def report(
         output = Path(f"report-{first}.html" if len(loaded) == 1 else f"report-{first}-and-{len(loaded) - 1}-more.html")
     if output.is_dir():
         raise InputFileError(f"{output}: is a folder; give a file name ending in .html")
+    check_writable(output, "write the report", _HINT)  # before the work of building it
     page = build_report(loaded, version)
-    try:
-        write_json_atomic(output, page)
-        output.chmod(0o644)  # meant to be shared; mkstemp creates it private
-    except OSError as exc:
-        raise InputFileError(f"{output}: cannot write the report ({exc.strerror}); pick another path with -o") from exc
+    write_atomic(output, page, "write the report", _HINT, mode=0o644)  # meant to be shared: not mkstemp's 0600
     console.print(f"Wrote {output} ({len(page.encode()) / 1e6:.1f} MB, {len(loaded)} session(s)); "
                   f"open it in any browser, it works offline.", highlight=False, soft_wrap=True)

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from ..index import parse_since
 from ..rescore import Job, Summary, plan, run
-from ..session import recordings_root, write_json_atomic
+from ..session import recordings_root
+from ..writes import check_writable, write_atomic
 from .app import app, console, err_console, tagged
 
 
@@ -45,12 +46,13 @@ def _export(summary: Summary, csv_path: Path | None, json_path: Path | None) -> 
         w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["path", "status"])
         w.writeheader()
         w.writerows(rows)
-        write_json_atomic(csv_path, buf.getvalue())
+        write_atomic(csv_path, buf.getvalue(), "write the CSV", "pick another path with --csv")
     if json_path:
         changes = {k: {"before": b, "after": a, "sessions": n} for k, (b, a, n) in summary.feature_changes().items()}
         counts = {s: summary.count(s) for s in ("rescored", "skipped", "failed", "filtered", "would", "stopped")}
-        write_json_atomic(json_path, json.dumps({"counts": counts, "interrupted": summary.interrupted,
-                                                 "features": changes, "sessions": rows}, indent=1))
+        write_atomic(json_path, json.dumps({"counts": counts, "interrupted": summary.interrupted,
+                                            "features": changes, "sessions": rows}, indent=1),
+                     "write the JSON", "pick another path with --json")
 
 
 def _report(summary: Summary, dry_run: bool) -> None:
@@ -109,6 +111,9 @@ def rescore(
         raise MockvoiceError("--model is only used with --retranscribe; add --retranscribe")
     if rubric:
         load_rubric(rubric)  # a bad --rubric is one line before any work
+    for out, what, flag in ((csv_out, "write the CSV", "--csv"), (json_out, "write the JSON", "--json")):
+        if out:  # likewise an export that could not be written
+            check_writable(out, what, f"pick another path with {flag}")
     job = Job(rubric=rubric, since=parse_since(since), model=model if retranscribe else None, dry_run=dry_run)
     work = plan(_targets(sessions or [], recordings), job)
     progress = Progress(TextColumn("re-scoring"), BarColumn(), MofNCompleteColumn(), _Rate(),
