@@ -94,6 +94,27 @@ def _versions_and_before(folder: Path, rubric_id: str) -> tuple[list[ScoreVersio
     return versions, (same[-1] if same else None)
 
 
+def _retranscribed(folder: Path, versions: list[ScoreVersion]) -> str | None:
+    """The model of the newest stored re-transcription a version scored, if its transcripts are still there.
+
+    Re-transcribing is how a user recovers an answer the first pass lost (a session killed mid-answer)
+    or hears it better (a larger model). A later plain re-score, after a rubric edit, scores those words
+    rather than the first transcript, so the newest version still shows them.
+    """
+    for v in reversed(versions):
+        if v.transcript and transcript_path(folder, v.transcript).is_file():
+            return v.transcript
+    return None
+
+
+def _unknown_rubric_hint(exc: MockvoiceError, job: Job, session) -> str:
+    """A session scored with a rubric file, re-scored without --rubric: say how to give it that file."""
+    if job.rubric or "unknown rubric" not in str(exc):
+        return str(exc)
+    return (f"it was scored with rubric {session.rubric!r}, a file that is not bundled; re-score it with "
+            f"--rubric PATH/TO/{session.rubric}.yaml, or copy that file into the rubrics folder")
+
+
 def _retranscribe(folder: Path, session, rb: Rubric, model: str, writes: StagedWrites):
     path = transcript_path(folder, model)
     if path.exists():
@@ -163,28 +184,29 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     try:
         rb = _rubric(job.rubric or session.rubric, rubrics)
     except MockvoiceError as exc:
-        return ItemResult(key, "failed", f"{folder}: {exc}", row=row, stat=st)
-    vkey = _version_key(job.rubric or session.rubric, job.model, rubrics)
-    target = score_path(folder, vkey)
+        return ItemResult(key, "failed", f"{folder}: {_unknown_rubric_hint(exc, job, session)}", row=row, stat=st)
     versions, prev = _versions_and_before(folder, rb.id)
+    model = job.model or _retranscribed(folder, versions)
+    vkey = _version_key(job.rubric or session.rubric, model, rubrics)
+    target = score_path(folder, vkey)
     if has_version(target):
         return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
     before = (prev.overall, prev.features) if prev else (row.overall, row.features)
     if job.dry_run:
         return ItemResult(key, "would", key=vkey, row=row, stat=st, versions=versions, before=before)
     try:
-        transcripts = _retranscribe(folder, session, rb, job.model, writes) if job.model else [t.transcript for t in session.turns]
+        transcripts = _retranscribe(folder, session, rb, model, writes) if model else [t.transcript for t in session.turns]
     except MockvoiceError as exc:
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
     cards, whole = _cards(session, transcripts, rb)
     rb_hash = rubrics[job.rubric or session.rubric][1]
-    text = score_version_json(cards, rb.id, rb_hash, job.model, whole)
+    text = score_version_json(cards, rb.id, rb_hash, model, whole)
     try:
         writes.stage(target, text)
     except MockvoiceError as exc:  # a read-only or full session folder: this session fails, the others go on
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
-    new = ScoreVersion(target, rb.id, rb_hash, job.model, head["created_at"], head["overall"], head["features"])
+    new = ScoreVersion(target, rb.id, rb_hash, model, head["created_at"], head["overall"], head["features"])
     return ItemResult(key, "rescored", key=vkey, row=row, stat=st, versions=versions + [new],
                       before=before, after=(new.overall, new.features))
 

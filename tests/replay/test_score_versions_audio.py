@@ -11,6 +11,7 @@ import pytest
 from mockvoice.listener import merge_chunks, shift_transcript
 from mockvoice.modelpath import bundled_model_path
 from mockvoice.replayview import clock
+from mockvoice.rubric import load_rubric
 from mockvoice.scoreview import choose
 from mockvoice.scoring import score_transcript
 from mockvoice.session import load_session, save_session
@@ -106,6 +107,29 @@ def test_a_rescore_of_a_retranscription_shows_that_transcript(session_dir, tmp_p
     for t in stored:
         for u in split_utterances(t):
             assert f"[{clock(u.start)}] {u.text}" in res.out
+
+
+def test_a_plain_rescore_keeps_scoring_the_retranscription(session_dir, tmp_path, cli):
+    """After `rescore --retranscribe` recovered or re-heard the answers, a rubric edit's plain re-score scores those
+    words, so the newest version (what replay and report show) does not fall back to the first transcript."""
+    folder = _copy(session_dir, tmp_path, "reheard")
+    s = load_session(folder)
+    heard = [Transcript(text=t.transcript.text, segments=shift_transcript(t.transcript, 0.5),
+                        duration=t.transcript.duration + 0.5, model="other") for t in s.turns]
+    cards = [score_transcript(t, "system-design") for t in heard]
+    writes = StagedWrites()
+    writes.stage(transcript_path(folder, "other"), transcript_version_json(heard, "other"))
+    writes.stage(score_path(folder, score_key("system-design", cards[0].rubric_hash, "other")),
+                 score_version_json(cards, "system-design", cards[0].rubric_hash, "other"))
+    writes.commit()
+    edited = changed_rubric(tmp_path / "edited.yaml", "Weighing options", 1, 1)
+    res = cli("rescore", folder, "--rubric", edited, "--workers", "1")
+    assert res.code == 0 and "re-scored 1" in res.out, (res.out, res.err)
+    view = choose(folder, load_session(folder))
+    assert view.shown.transcript == "other" and view.shown.key.endswith(".other")
+    assert view.shown.rubric_hash == load_rubric(str(edited)).content_hash
+    assert [t.transcript for t in view.session.turns] == read_transcript_version(transcript_path(folder, "other"))
+    assert "re-scored 0, skipped 1" in cli("rescore", folder, "--rubric", edited).out
 
 
 def test_the_words_and_times_shown_are_the_scored_transcripts(session_dir, tmp_path, cli):

@@ -39,6 +39,25 @@ def test_unknown_question_is_one_line(cli, tmp_path, _isolated_recordings):
     assert not _isolated_recordings.exists() or not any(_isolated_recordings.iterdir())
 
 
+def test_a_session_scored_with_a_rubric_file_says_how_to_rescore_it(cli, tmp_path, _isolated_recordings):
+    """A plain `rescore` cannot find a rubric that was a file: it says to pass that file, not just "unknown rubric"."""
+    import yaml
+
+    from mockvoice.rubric import load_rubric
+
+    data = yaml.safe_load(load_rubric("system-design").model_dump_json())
+    data["id"] = "my-rubric"
+    rubric = tmp_path / "my-rubric.yaml"
+    rubric.write_text(yaml.safe_dump(data))
+    answer = tmp_path / "a.txt"
+    answer.write_text("How many users do we expect? If the cache goes down we fall back to the database.")
+    assert cli("import", answer, "--rubric", rubric).code == 0
+    res = cli("rescore")
+    assert res.code == 1 and "rubric 'my-rubric'" in res.err and "--rubric PATH/TO/my-rubric.yaml" in res.err
+    res = cli("rescore", "--rubric", rubric)
+    assert res.code == 0 and "re-scored 1, skipped 0, failed 0" in res.out
+
+
 @pytest.mark.slow
 def test_audio_import_converts_transcribes_scores_and_retranscribes(cli, tts, tmp_path, _isolated_recordings):
     wav = tts(["How many users do we expect per day?", 0.8,
