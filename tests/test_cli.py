@@ -177,6 +177,7 @@ def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
     (("score",), "Missing argument"),
     (("score", "a.txt", "--rubric"), "requires an argument"),
     (("replay", "last", "--from", "-3"), "--from"),
+    (("rescore", "--workers", "-3"), "--workers"),
 ])
 def test_a_usage_mistake_is_a_usage_message_not_an_internal_error(cli, args, needle):
     """Typos in options or arguments get click's usage message and exit 2, whichever click typer brings (it vendors one)."""
@@ -201,6 +202,8 @@ def test_every_session_command_takes_recordings(cli, tmp_path, monkeypatch):
     assert len(res.out.strip().splitlines()) == 2  # a header and one line for the session, its long question cut short
     res = cli("progress", "--recordings", root, "-o", tmp_path / "p.html")
     assert res.code == 0 and "progress over 1 sessions" in res.out and (tmp_path / "p.html").is_file()
+    res = cli("progress", "--recordings", root, "--question", "url-shortner")  # a typo is not "no sessions yet"
+    assert res.code == 2 and "unknown question 'url-shortner'" in res.err
     res = cli("next", "--recordings", root)
     assert res.code == 0 and "practised" in res.out
     res = cli("rescore", "last", "--recordings", root, "--rubric", "debugging")

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from ..importer import resolve_question
 from ..index import Index, parse_since
 from ..progress import OVERALL, chart_html, history, sparkline, trends
 from ..session import recordings_root
@@ -30,6 +31,8 @@ def progress(
         points = history(idx, since=parse_since(since), question=question)
         broken = len(idx.broken())
     if not points:
+        if question:
+            resolve_question(question)  # a typo in the id is an "unknown question" line, not "no sessions yet"
         where = f" for question {question!r}" if question else ""
         console.print(f"No scored sessions{where} in {root} yet; record one with `mockvoice practice` or `mockvoice import`.")
         return

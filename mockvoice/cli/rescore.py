@@ -93,7 +93,7 @@ def rescore(
     sessions: list[str] = typer.Argument(None, help="Session folders, ids, `last`, or folders of sessions (default: the recordings folder)."),
     rubric: str = typer.Option(None, "--rubric", "-r", help="Rubric to score with (default: each session's own rubric, as it is now)."),
     since: str = typer.Option(None, "--since", help="Only sessions recorded since YYYY-MM-DD, or within a span like 30d."),
-    workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (default: all cores)."),
+    workers: int = typer.Option(0, "--workers", "-j", min=0, show_default=False, help="Worker processes (default: all cores)."),
     retranscribe: bool = typer.Option(False, "--retranscribe", help="Run speech-to-text again with --model, store it as a new transcript version, and score that."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for --retranscribe (name or folder)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be re-scored; write nothing."),
