@@ -40,7 +40,7 @@ def replay(
     loaded = view.session
     header = f"{loaded.question}  ·  {loaded.id}"
     scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
-    for note in view.notes:
+    for note in (*view.notes, *_cut_short(stored.status, loaded, folder)):
         err_console.print(tagged("note", "yellow", note), highlight=False, soft_wrap=True)
     # the whole interview's card (what the session scored), after the last of several answers
     whole = loaded.scorecard if view.sliced or len(loaded.turns) > 1 else None
@@ -64,6 +64,19 @@ def replay(
     for line in annotated_lines(turns, wrap_up=loaded.wrap_up if turn is None else None, start=start,
                                 whole=whole if turn is None else None):
         console.print(line, highlight=False, soft_wrap=True)
+
+
+def _cut_short(status: str, shown, folder: Path) -> list[str]:
+    """A session stopped while an answer was recorded (killed, or the disk filled) has its audio but no words
+    for it: say so, and how to recover them, rather than show an empty answer without a word."""
+    if status == "complete":
+        return []
+    empty = [i for i, t in enumerate(shown.turns, 1) if t.audio and t.transcript.is_empty and (folder / t.audio).is_file()]
+    if not empty:
+        return []
+    which = ", ".join(str(i) for i in empty)
+    return [f"the session was cut short ({status}): answer {which} has audio but no transcript; "
+            f"`mockvoice rescore {folder} --retranscribe --model tiny.en` transcribes and scores it"]
 
 
 def print_versions(view: ScoreView) -> None:

@@ -195,5 +195,13 @@ def test_an_interrupted_session_still_replays_and_reports(tmp_path, cli):
     res = cli("replay", folder)
     assert res.code == 0, res.err
     assert "Turn 2" in res.out and "What breaks first?" in res.out
+    assert "cut short" not in res.err  # no audio was written for the answer: nothing to recover
+    from mockvoice.audio import write_wav
+    import numpy as np
+
+    write_wav(folder / "turn-02.wav", np.zeros(16000, dtype=np.float32))
+    res = cli("replay", folder, "--no-audio")
+    assert res.code == 0 and "cut short (interrupted): answer 2 has audio but no transcript" in res.err
+    assert f"mockvoice rescore {folder} --retranscribe" in res.err
     page = build_report([(folder, load_session(folder))])
     assert "No audio for this turn" in page and "What breaks first?" in page
