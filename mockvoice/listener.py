@@ -2,8 +2,12 @@
 
 While the candidate speaks, every pause of `chunk_pause_s` closes a chunk of audio that a
 worker thread transcribes at once, so when the turn ends only the last few words (if any)
-are left to decode. The audio is streamed to a WAV file whose header is valid after each
-flush. Keys (Enter, r, s, q) come in through a `poll_key` callable and end `run()` early.
+are left to decode. Whisper sometimes skips seconds of clear speech in a chunk (tiny.en can
+put its first timestamp seconds late); the listener knows from its VAD where the chunk was
+voiced, so speech the chunk's transcript leaves out is decoded again on its own (`fill_gaps`)
+and the transcript covers all that was said and saved. The audio is streamed to a WAV file
+whose header is valid after each flush. Keys (Enter, r, s, q) come in through a `poll_key`
+callable and end `run()` early.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from .transcriber import Transcriber, WhisperTranscriber
 from .transcript import Segment, Transcript, Word
 from .wavstream import StreamingWav
 
-__all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript"]
+__all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript", "fill_gaps"]
 
 FORCE_CHUNK_S = 25.0
 LIVE_TEMPERATURES = (0.0, 0.4, 0.8)
+GAP_VOICED_S = 1.0  # this much voiced audio between a chunk's segments with no words is decoded again
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,31 @@ def merge_chunks(chunks: list[tuple[float, Transcript]], duration: float, model:
     return Transcript(text=" ".join(s.text for s in segments), segments=tuple(segments), duration=round(duration, 3), model=model)
 
 
+def fill_gaps(t: Transcript, clip: AudioClip, voiced: np.ndarray, redo: Callable[[AudioClip], Transcript],
+              min_voiced_s: float = GAP_VOICED_S) -> Transcript:
+    """The chunk transcript `t`, with any stretch between its segments (or before the first, after the last)
+    that holds at least `min_voiced_s` of voiced frames (`voiced`: one flag per VAD frame of `clip`)
+    transcribed again on its own by `redo` and put in its place. Whisper can skip seconds of clear speech
+    at the start of a window; decoded alone, the skipped part is heard."""
+    if not t.segments or any(s.start is None or s.end is None for s in t.segments):
+        return t  # nothing heard at all (the same clip decodes the same way again), or untimed
+    frame_s = FRAME / clip.sample_rate
+    segs = sorted(t.segments, key=lambda s: s.start)
+    edges = [0.0] + [x for s in segs for x in (s.start, s.end)] + [clip.duration]
+    added: list[Segment] = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        first, last = int(np.ceil(a / frame_s)), int(b / frame_s)
+        if last <= first or np.count_nonzero(voiced[first:last]) * frame_s < min_voiced_s:
+            continue
+        lo, hi = int(a * clip.sample_rate), int(b * clip.sample_rate)
+        again = redo(AudioClip(samples=clip.samples[lo:hi], sample_rate=clip.sample_rate, source=clip.source))
+        added.extend(s for s in shift_transcript(again, round(a, 3)) if s.text.strip())
+    if not added:
+        return t
+    segments = tuple(sorted([*segs, *added], key=lambda s: s.start))
+    return t.model_copy(update={"segments": segments, "text": " ".join(s.text for s in segments)})
+
+
 class TurnListener:
     """Listens to one answer across one or more `run()` calls (a repeat of the question pauses it)."""
 
@@ -101,6 +131,7 @@ class TurnListener:
         self._pool = executor or cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
         self._own_pool = executor is None
         self._samples: list[np.ndarray] = []
+        self._voiced: list[bool] = []  # the VAD's verdict on each frame in self._samples
         self._n = 0  # samples heard so far
         self._residual = np.zeros(0, dtype=np.float32)
         self._residual_at = 0.0
@@ -116,9 +147,15 @@ class TurnListener:
 
     def _submit(self, end: int) -> None:
         clip = AudioClip(samples=self._audio(self._commit, end).copy(), source="microphone")
+        voiced = np.array(self._voiced[self._commit // FRAME:end // FRAME], dtype=bool)
         offset = self._commit / SAMPLE_RATE
-        self._chunks.append((offset, self._pool.submit(self.transcriber.transcribe, clip, self.hotwords)))
+        self._chunks.append((offset, self._pool.submit(self._transcribe_chunk, clip, voiced)))
         self._commit, self._voiced_since_commit = end, False
+
+    def _transcribe_chunk(self, clip: AudioClip, voiced: np.ndarray) -> Transcript:
+        """On the worker thread: the chunk's transcript, with any speech Whisper skipped decoded again."""
+        t = self.transcriber.transcribe(clip, self.hotwords)
+        return fill_gaps(t, clip, voiced, lambda part: self.transcriber.transcribe(part, self.hotwords))
 
     def _done_chunks(self) -> list[tuple[float, Transcript]]:
         out = []
@@ -137,6 +174,7 @@ class TurnListener:
     # --- the loop -------------------------------------------------------------------------
     def _frame(self, frame: np.ndarray, captured_at: float) -> None:
         voiced = self.endpointer.feed(self.vad(frame))
+        self._voiced.append(voiced)
         if voiced:
             self._voiced_since_commit = True
             self.last_voice_at = captured_at + FRAME / SAMPLE_RATE

@@ -7,9 +7,7 @@ at once, and save exactly what the interviewer said. Tests use it to synthesise 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import gc
-import io
 import logging
 import os
 import re
@@ -78,9 +76,11 @@ def _pyttsx3_to_file(text: str, path: str, rate: int | None, voice: str | None) 
         engine.setProperty("voice", voice or DEFAULT_VOICE)
     except (ValueError, KeyError):
         log.debug("voice %r not available; using espeak-ng's default", voice or DEFAULT_VOICE)
-    with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to ..."
-        engine.save_to_file(text, path)
-        engine.runAndWait()
+    # No redirect_stdout here: it swaps sys.stdout for the whole process, and this runs on the speech
+    # thread while the interview prints, so lines printed meanwhile ("You said: ...") were lost.
+    # The driver's own "Audio saved to ..." is silenced in _engine().
+    engine.save_to_file(text, path)
+    engine.runAndWait()
     return Path(path).stat().st_size > 44
 
 
