@@ -74,7 +74,8 @@ def test_progress_and_next_commands_on_imported_history(cli, tmp_path, _isolated
     assert "progress over 3 sessions" in res.out and "trade_off" in res.out
     page = _isolated_recordings / "progress.html"
     assert page.is_file() and page.read_text().count("<svg") >= 6
-    assert "No scored sessions for question 'nope'" in cli("progress", "--question", "nope").out
+    assert "unknown question 'nope'" in cli("progress", "--question", "nope").err  # not "no sessions yet"
+    assert "No scored sessions for question 'checkout-500s'" in cli("progress", "--question", "checkout-500s").out
     res = cli("next", "--all")
     assert res.code == 0, res.err
     assert "Next:" in res.out and "Why:" in res.out and "schedule" in res.out
