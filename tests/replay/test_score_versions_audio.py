@@ -109,19 +109,25 @@ def test_a_rescore_of_a_retranscription_shows_that_transcript(session_dir, tmp_p
             assert f"[{clock(u.start)}] {u.text}" in res.out
 
 
+def _retranscribed_half_a_second_later(folder: Path) -> tuple[list[Transcript], list, str]:
+    """Store a re-transcription "other" of the session, timed 0.5 s later, and its score version (as
+    `rescore --retranscribe --model other` would): its transcripts, cards and version key."""
+    shifted = [Transcript(text=t.transcript.text, segments=shift_transcript(t.transcript, 0.5),
+                          duration=t.transcript.duration + 0.5, model="other") for t in load_session(folder).turns]
+    cards = [score_transcript(t, "system-design") for t in shifted]
+    writes = StagedWrites()
+    writes.stage(transcript_path(folder, "other"), transcript_version_json(shifted, "other"))
+    key = score_key("system-design", cards[0].rubric_hash, "other")
+    writes.stage(score_path(folder, key), score_version_json(cards, "system-design", cards[0].rubric_hash, "other"))
+    writes.commit()
+    return shifted, cards, key
+
+
 def test_a_plain_rescore_keeps_scoring_the_retranscription(session_dir, tmp_path, cli):
     """After `rescore --retranscribe` recovered or re-heard the answers, a rubric edit's plain re-score scores those
     words, so the newest version (what replay and report show) does not fall back to the first transcript."""
     folder = _copy(session_dir, tmp_path, "reheard")
-    s = load_session(folder)
-    heard = [Transcript(text=t.transcript.text, segments=shift_transcript(t.transcript, 0.5),
-                        duration=t.transcript.duration + 0.5, model="other") for t in s.turns]
-    cards = [score_transcript(t, "system-design") for t in heard]
-    writes = StagedWrites()
-    writes.stage(transcript_path(folder, "other"), transcript_version_json(heard, "other"))
-    writes.stage(score_path(folder, score_key("system-design", cards[0].rubric_hash, "other")),
-                 score_version_json(cards, "system-design", cards[0].rubric_hash, "other"))
-    writes.commit()
+    _retranscribed_half_a_second_later(folder)
     edited = changed_rubric(tmp_path / "edited.yaml", "Weighing options", 1, 1)
     res = cli("rescore", folder, "--rubric", edited, "--workers", "1")
     assert res.code == 0 and "re-scored 1" in res.out, (res.out, res.err)
@@ -136,14 +142,7 @@ def test_the_words_and_times_shown_are_the_scored_transcripts(session_dir, tmp_p
     """A version scored on a transcript timed differently: the evidence times refer to it, and so does the view."""
     folder = _copy(session_dir, tmp_path, "shifted")
     s = load_session(folder)
-    shifted = [Transcript(text=t.transcript.text, segments=shift_transcript(t.transcript, 0.5),
-                          duration=t.transcript.duration + 0.5, model="other") for t in s.turns]
-    cards = [score_transcript(t, "system-design") for t in shifted]
-    writes = StagedWrites()
-    writes.stage(transcript_path(folder, "other"), transcript_version_json(shifted, "other"))
-    key = score_key("system-design", cards[0].rubric_hash, "other")
-    writes.stage(score_path(folder, key), score_version_json(cards, "system-design", cards[0].rubric_hash, "other"))
-    writes.commit()
+    shifted, cards, key = _retranscribed_half_a_second_later(folder)
 
     res = cli("replay", folder, "--no-audio", "--turn", "1")
     assert res.code == 0, res.err
