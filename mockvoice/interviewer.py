@@ -49,6 +49,7 @@ class PracticeOptions:
     barge_in: bool = False
     endpoint: EndpointConfig = field(default_factory=EndpointConfig)
     source: str = "practice"
+    keys: bool = False  # keys are read (a terminal): Enter can end an answer
     echo_tail_s: float = 0.15  # mic audio this long after playback is dropped too (room echo)
     barge_in_s: float = 0.3  # voiced speech this long during playback interrupts it
     reply_budget_s: float = 0.15  # wait this long for the last words' transcript, then reply from what was heard
@@ -116,6 +117,12 @@ class Interviewer:
     def _poll(self) -> str | None:
         key, self._pending = self._pending, None
         return key or self.poll_key()
+
+    def _how_to_answer(self) -> str:
+        if self.opts.source == "demo":
+            return "the synthesised candidate answers"
+        pause = f"a {self.opts.endpoint.silence_s:g} s pause ends your answer"
+        return f"speak; Enter or {pause}" if self.opts.keys else f"speak; {pause}"
 
     def _save(self) -> None:
         save_session(self.folder, self.session)
@@ -209,7 +216,7 @@ class Interviewer:
                     self.mic.resume()
                 listener = TurnListener(self.mic, self.chunk_transcriber, self.folder / turn.audio, self.hotwords,
                                         self.opts.endpoint, self._prerender_for(last), self.vad)
-                self.report("listening", f"answer {i} of {self.opts.turns}: speak; Enter ends your answer")
+                self.report("listening", f"answer {i} of {self.opts.turns}: {self._how_to_answer()}")
                 heard = listener.run(self._poll, preroll)
                 while heard.key in ("r", "s"):
                     if heard.key == "s" and kind == "probe":

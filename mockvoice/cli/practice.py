@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -115,7 +116,9 @@ def practice(
     speaker = open_speaker(output_device)
     endpoint = EndpointConfig(silence_s=silence, hesitant_silence_s=max(3.0, silence * 2), max_answer_s=max_answer)
     options = PracticeOptions(turns=turns, barge_in=barge_in, endpoint=endpoint)
-    console.print("Keys: Enter ends your answer · r repeats · s skips a probe · q quits and saves", style="dim")
     with KeyReader() as keys:
+        if keys.active:  # stdin is a terminal; otherwise a pause ends each answer and Ctrl-C quits and saves
+            console.print("Keys: Enter ends your answer · r repeats · s skips a probe · q quits and saves", style="dim")
+        options = replace(options, keys=keys.active)
         run_interview(q, rubric, SoundDeviceMicrophone(mic_device.index), speaker, options, recordings, model, keys.poll,
                       probe_writer=llm_writer(llm_url, llm_model))

@@ -42,8 +42,10 @@ def test_enter_skip_and_quit(tmp_path):
     folder = tmp_path / "session"
     folder.mkdir()
     interviewer = Interviewer(q, load_rubric(q.rubric), ClipMicrophone([]), NullSpeaker(realtime=False),
-                              NoSpeechTranscriber(), folder, PracticeOptions(turns=3), poll_key=poll, report=report)
+                              NoSpeechTranscriber(), folder, PracticeOptions(turns=3, keys=True), poll_key=poll,
+                              report=report)
     session = interviewer.run()
+    assert [t for k, t in events if k == "listening"][0] == "answer 1 of 3: speak; Enter or a 1.2 s pause ends your answer"
 
     assert session.status == "interrupted"
     saved = load_session(folder)
@@ -56,3 +58,14 @@ def test_enter_skip_and_quit(tmp_path):
     assert saved.turns[1].probe.text == third == saved.turns[2].prompt
     assert all(t.transcript.is_empty for t in saved.turns)
     assert (folder / "turn-03.wav").is_file()
+
+
+def test_without_keys_the_answer_prompt_does_not_offer_enter(tmp_path):
+    """No terminal (stdin piped): a pause ends each answer, so the prompt must not say Enter does."""
+    q = find_question("url-shortener")
+    said: list[str] = []
+    interviewer = Interviewer(q, load_rubric(q.rubric), ClipMicrophone([]), NullSpeaker(realtime=False),
+                              NoSpeechTranscriber(), tmp_path, PracticeOptions(turns=1), poll_key=lambda: "q",
+                              report=lambda kind, text: said.append(text) if kind == "listening" else None)
+    interviewer.run()
+    assert said == ["answer 1 of 1: speak; a 1.2 s pause ends your answer"]
