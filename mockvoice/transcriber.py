@@ -142,9 +142,30 @@ class WhisperTranscriber:
             if _tokens(text) <= prompt_words:  # the prompt echoed back ("CDN, CDN, idempotent."), not speech
                 log.debug("dropped segment made only of prompt words %r", text)
                 continue
+            if _hallucinated(words):
+                log.debug("dropped a looping or unheard segment %r", text)
+                continue
             segments.append(Segment(text=text, start=round(seg.start, 3), end=round(seg.end, 3), words=words))
         text = " ".join(s.text for s in segments)
         return Transcript(text=text, segments=tuple(segments), duration=round(info.duration, 3), model=self.model_name)
+
+
+UNHEARD_PROBABILITY = 0.15  # a segment none of whose words reach this was not heard, only guessed
+_FILLERS = {"um", "uh", "umm", "uhm", "hmm", "mm", "er", "ah", "so", "like", "okay"}
+
+
+def _hallucinated(words: tuple[Word, ...]) -> bool:
+    """Whisper's inventions at the edge of a chunk: every word a guess ("to an end." at 0.02-0.04), or a
+    short phrase looping ("to an end to an end to an end to an", the repeats stacked at one instant)."""
+    probs = [w.probability for w in words if w.probability is not None]
+    toks = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in words]
+    if len(probs) >= 3 and max(probs) < UNHEARD_PROBABILITY and not set(toks) <= _FILLERS:
+        return True  # (a lone "um", or "uh, so, hmm", is often heard at low confidence, and it is delivery evidence)
+    for n in range(1, 5):
+        if len(toks) >= 3 * n and all(t == toks[i % n] for i, t in enumerate(toks)):
+            stacked = sum(1 for w in words if w.end is not None and w.start is not None and w.end - w.start < 0.01)
+            return stacked * 2 >= len(words) or sum(probs) < 0.5 * len(probs)
+    return False
 
 
 def _tokens(text: str) -> set[str]:

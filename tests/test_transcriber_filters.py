@@ -55,3 +55,22 @@ def test_silent_input_never_reaches_the_decoder():
     engine._model = FakeModel([_seg("Thanks for watching!", 0, 1)])
     t = engine.transcribe(AudioClip(np.zeros(16000, dtype=np.float32)))
     assert t.text == "" and engine._model.kwargs is None
+
+
+def test_looping_and_unheard_segments_are_dropped():
+    """tiny.en at a live chunk's end invented "to an end to an end ..." (repeats stacked at one instant), once just
+    "to an end." at probability 0.02-0.04: neither was said, and the loop became the card's best trade-off quote."""
+    said = _seg("but the counter needs coordination.", 18.9, 25.9)
+    loop = _seg("to an end to an end to an end to an", 25.92, 26.44)
+    for i, w in enumerate(loop.words):
+        w.start = w.end = 26.44 if i > 2 else 25.92 + 0.1 * i
+    guess = _seg("to an end.", 25.92, 26.44)
+    for w in guess.words:
+        w.probability = 0.03
+    for invented in (loop, guess):
+        t, _ = _run([said, invented])
+        assert t.text == "but the counter needs coordination."
+    chant = _seg("no no no", 0.0, 1.2)  # said, and heard: spread over time, confidently
+    for i, w in enumerate(chant.words):
+        w.start, w.end = 0.4 * i, 0.4 * i + 0.3
+    assert _run([chant])[0].text == "no no no"
