@@ -139,7 +139,9 @@ def score_transcript(
         m = feat.detect.method
         analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
     structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset))
-    if follow_up:  # "questions before design" is a rule for the opening answer only
+    # "questions before design" is a rule for the opening answer, and for rubrics that ask for questions
+    # (a behavioral story is not told to scope before it "designs")
+    if follow_up or not any(f.detect.method == "clarifying_question" for f in rb.features):
         structure = structure.model_copy(update={"requirements_first": None})
 
     features: dict[str, FeatureScore] = {}

@@ -126,6 +126,16 @@ def test_an_unpunctuated_paste_is_cut_into_clauses_as_speech_is():
     assert card.features["clarifying_question"].count == 1
 
 
+def test_a_rubric_with_no_clarifying_questions_passes_no_requirements_first_verdict():
+    """A behavioral story has nothing to scope: its card must not say "you started designing before asking"."""
+    story = _timed([("We had a memory leak in the checkout service.", 0.0), ("I would restart the pods first.", 4.0),
+                    ("How did we find it? With a heap profile.", 8.0)])
+    assert score_transcript(story, "system-design").structure.requirements_first is False
+    card = score_transcript(story, "behavioral")
+    assert card.structure.requirements_first is None
+    assert not any("before your first scoping question" in f for f in card.feedback)
+
+
 def test_a_reply_to_a_probe_is_not_held_to_the_opening_rules():
     """Answering "what if the database is down?" starts with the design by nature: no "ask first" advice, no halved questions."""
     reply = _timed([("If the database is down, cached links keep working and the rest fail fast with a timeout.", 0.0),
