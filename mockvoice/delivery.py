@@ -84,20 +84,24 @@ def _pace(wpm: float, band: tuple[float, float]) -> str:
     return "slow" if wpm < band[0] else "fast" if wpm > band[1] else "in band"
 
 
-def _pauses(timed: list[tuple[str, float, float]], long_pause_s: float) -> tuple[float, tuple[Pause, ...]]:
-    """The longest silence between consecutive timed words (0.0 when none), and those of `long_pause_s` or more."""
-    longest, long_pauses = 0.0, []
+def _pauses(timed: list[tuple[str, float, float]], long_pause_s: float,
+            answer_starts: tuple[float, ...] = ()) -> tuple[float, tuple[Pause, ...], float]:
+    """The longest silence between consecutive timed words (0.0 when none), those of `long_pause_s` or more,
+    and the seconds between answers: a silence across an answer's start is no pause and is not counted."""
+    longest, long_pauses, between = 0.0, [], 0.0
     near = long_pause_s - 0.001  # a gap 1 ms short of the threshold cannot round up to it: most skip round()
     end = timed[0][2]
     for _, start, w_end in timed[1:]:
         gap = start - end
-        if gap > 0:
+        if answer_starts and gap > 0 and any(end <= s <= start for s in answer_starts):
+            between += gap
+        elif gap > 0:
             if gap > longest:
                 longest = gap
             if gap >= near and round(gap, 3) >= long_pause_s:
                 long_pauses.append(Pause(start=end, end=start))
         end = w_end
-    return longest, tuple(long_pauses)
+    return longest, tuple(long_pauses), between
 
 
 def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0, band: tuple[float, float] = PACE_BAND) -> Delivery:
@@ -109,9 +113,9 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
     timed = [w for w in words if w[1] is not None and w[2] is not None]
     if len(timed) < 2:
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
-    span = max(timed[-1][2] - timed[0][1], 1e-6)
+    longest, long_pauses, between = _pauses(timed, long_pause_s, getattr(transcript, "answer_starts", ()))
+    span = max(timed[-1][2] - timed[0][1] - between, 1e-6)  # the time spent answering
     minutes = span / 60.0
-    longest, long_pauses = _pauses(timed, long_pause_s)
     wpm = round(content_words / minutes, 1)
     return Delivery(
         words=content_words,

@@ -133,7 +133,7 @@ class Interviewer:
         for t in parts:
             chunks.append((offset, t))
             offset += t.duration or 0.0
-        return merge_chunks(chunks, offset)
+        return merge_chunks(chunks, offset, answers=True)
 
     def _next_text(self, card: Scorecard, last: bool, writer: ProbeWriter | None = None) -> tuple[str, ProbeRecord | None]:
         if not last:

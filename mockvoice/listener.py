@@ -79,13 +79,16 @@ def shift_transcript(t: Transcript, offset: float) -> tuple[Segment, ...]:
     )
 
 
-def merge_chunks(chunks: list[tuple[float, Transcript]], duration: float, model: str | None = None) -> Transcript:
-    """One transcript from chunk transcripts and their start offsets (seconds)."""
+def merge_chunks(chunks: list[tuple[float, Transcript]], duration: float, model: str | None = None,
+                 answers: bool = False) -> Transcript:
+    """One transcript from chunk transcripts and their start offsets (seconds); `answers`: each chunk is a
+    whole answer (the interview scored as one), so the silence from one to the next is not a pause."""
     segments: list[Segment] = []
     for offset, t in chunks:
         segments.extend(shift_transcript(t, offset))
         model = model or t.model
-    return Transcript(text=" ".join(s.text for s in segments), segments=tuple(segments), duration=round(duration, 3), model=model)
+    return Transcript(text=" ".join(s.text for s in segments), segments=tuple(segments), duration=round(duration, 3),
+                      model=model, answer_starts=tuple(off for off, _ in chunks[1:]) if answers else ())
 
 
 def fill_gaps(t: Transcript, clip: AudioClip, voiced: np.ndarray, redo: Callable[[AudioClip], Transcript],

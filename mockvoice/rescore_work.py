@@ -164,7 +164,7 @@ def _cards(session, transcripts: list, rb: Rubric) -> tuple[list, object]:
     for t in present:
         chunks.append((offset, t))
         offset += t.duration or 0.0
-    return [None] * len(transcripts), score(Joined.of(chunks, offset))  # scores as listener.merge_chunks would
+    return [None] * len(transcripts), score(Joined.of(chunks, offset, answers=True))  # as the interviewer's merge_chunks
 
 
 def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict) -> ItemResult:

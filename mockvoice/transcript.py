@@ -46,6 +46,9 @@ class Transcript(BaseModel):
     duration: float | None = Field(default=None, description="length of the audio in seconds")
     model: str | None = None
     language: str | None = "en"
+    # Where each answer after the first starts, when several answers are merged for one card (not stored):
+    # the silence across such a point is the end of one answer and the start of the next, not a pause.
+    answer_starts: tuple[float, ...] = Field(default=(), exclude=True, repr=False)
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -103,6 +106,7 @@ class Joined:
     text: str
     columns: tuple[tuple[str, ...], tuple[float | None, ...], tuple[float | None, ...], tuple[float | None, ...]]
     duration: float | None = None
+    answer_starts: tuple[float, ...] = ()  # as Transcript.answer_starts
 
     @cached_property
     def words(self) -> tuple[WordAt, ...]:
@@ -117,8 +121,8 @@ class Joined:
         return not self.text.strip()
 
     @classmethod
-    def of(cls, chunks: Sequence[tuple[float, Transcript]], duration: float) -> "Joined":
-        """`chunks` are (start offset in seconds, transcript) pairs in order."""
+    def of(cls, chunks: Sequence[tuple[float, Transcript]], duration: float, answers: bool = False) -> "Joined":
+        """`chunks` are (start offset in seconds, transcript) pairs in order; `answers`: each is a whole answer."""
         texts: list[str] = []
         text: list[str] = []
         times: list[float | None] = []  # every start, then every end
@@ -141,7 +145,7 @@ class Joined:
         times += ends
         shifted = _shift_ms(times, offs + offs)
         columns = (tuple(text), tuple(shifted[:n]), tuple(shifted[n:]), tuple(prob))
-        return cls(" ".join(texts), columns, round(duration, 3))
+        return cls(" ".join(texts), columns, round(duration, 3), tuple(off for off, _ in chunks[1:]) if answers else ())
 
 
 _TIMES = attrgetter("text", "start", "end")

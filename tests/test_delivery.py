@@ -94,3 +94,22 @@ def test_ordering_and_time_to_first_question_on_audio(tts, whisper):
         "We will use Cassandra and Redis for the links.", 0.8, "How many users do we expect per day?",
     ]))))
     assert late.structure.requirements_first is False and late.structure.questions_after_design == 1
+
+
+def test_the_silence_between_two_answers_is_not_a_pause_of_the_interview():
+    """The interview's card scores its answers merged: the end of one answer and the start of the next
+    (the endpoint's silence, the question asked, the lead-in) is no pause, and no time spent answering."""
+    from mockvoice.listener import merge_chunks
+    from mockvoice.transcript import Joined
+
+    def answer(n: int) -> Transcript:  # n words at 150 wpm from 0.5 s, in an 8 s recording
+        words = tuple(Word(text=f"w{i}", start=0.5 + 0.4 * i, end=0.8 + 0.4 * i) for i in range(n))
+        return Transcript(text=" ".join(w.text for w in words), segments=(Segment(text="x", words=words),), duration=8.0)
+
+    chunks = [(0.0, answer(12)), (8.0, answer(12))]
+    as_answers = measure_delivery(merge_chunks(chunks, 16.0, answers=True))
+    assert as_answers.long_pauses == () and as_answers.longest_pause_s < 0.2
+    assert as_answers.wpm == pytest.approx(24 / ((5.2 - 0.5) * 2 / 60), rel=0.01)  # each answer's own pace
+    assert measure_delivery(Joined.of(chunks, 16.0, answers=True)) == as_answers
+    as_one = measure_delivery(merge_chunks(chunks, 16.0))  # chunks of one answer: that silence is a pause
+    assert len(as_one.long_pauses) == 1 and as_one.wpm < as_answers.wpm

@@ -35,7 +35,9 @@ def test_joined_scores_exactly_as_merged_chunks():
         for p in parts:
             chunks.append((offset, p))
             offset += p.duration
-        merged, joined = merge_chunks(chunks, offset), Joined.of(chunks, offset)
+        answers = rng.random() < 0.5  # whole answers (the interview's card) or chunks of one answer
+        merged, joined = merge_chunks(chunks, offset, answers=answers), Joined.of(chunks, offset, answers=answers)
+        assert joined.answer_starts == merged.answer_starts == (tuple(o for o, _ in chunks[1:]) if answers else ())
         assert joined.text == merged.text
         assert [(w.text, w.start, w.end) for w in joined.words] == [(w.text, w.start, w.end) for w in merged.words]
         assert score_transcript(joined, "system-design", question="Design a URL shortener.") == \
