@@ -249,6 +249,9 @@ class Interviewer:
                     transcript = listener.finish()
                     listener = None
                     self._finish_turn(turn, transcript, heard, None, None, interrupted=True)
+                    if not transcript.is_empty:  # what was said before q is saved, and the card covers it
+                        self.transcripts.append(transcript)
+                        self.session.scorecard = None
                     raise _Quit()
                 listener.close_audio()
                 streamed = None if last else self._stream_reply(listener)

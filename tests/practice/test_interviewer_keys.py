@@ -69,3 +69,40 @@ def test_without_keys_the_answer_prompt_does_not_offer_enter(tmp_path):
                               report=lambda kind, text: said.append(text) if kind == "listening" else None)
     interviewer.run()
     assert said == ["answer 1 of 1: speak; a 1.2 s pause ends your answer"]
+
+
+class FixedTranscriber:
+    """Hears every stretch of speech as the same scoping question."""
+
+    model_name = "fixed"
+
+    def transcribe(self, clip, hotwords=()):
+        from mockvoice.transcript import Segment, Transcript, Word
+
+        text = "How many users do we expect per day?"
+        words = tuple(Word(text=w, start=0.1 + 0.3 * i, end=0.35 + 0.3 * i, probability=0.9) for i, w in enumerate(text.split()))
+        return Transcript(text=text, segments=(Segment(text=text, start=0.1, end=words[-1].end, words=words),),
+                          duration=clip.duration, model=self.model_name)
+
+
+def test_quitting_mid_answer_scores_what_was_said(tmp_path):
+    """q during the first answer: the words said so far are saved and the session's card covers them."""
+    from support import speak
+
+    from mockvoice.audio import load_audio
+
+    q = find_question("url-shortener")
+    said = load_audio(speak(["How many users do we expect per day, and how many links do they create?"]))
+    polls = iter(range(10**6))
+
+    def poll():  # q near the end of the speech, before a pause could end the answer (a poll per 32 ms frame)
+        return "q" if next(polls) > int((0.4 + said.duration - 0.5) / 0.032) else None
+
+    interviewer = Interviewer(q, load_rubric(q.rubric), ClipMicrophone([said], realtime=False),
+                              NullSpeaker(realtime=False), FixedTranscriber(), tmp_path, PracticeOptions(turns=2),
+                              poll_key=poll)
+    session = interviewer.run()
+    assert session.status == "interrupted" and session.turns[0].end_reason == "quit"
+    assert not session.turns[0].transcript.is_empty
+    assert session.scorecard is not None and session.scorecard.features["clarifying_question"].count >= 1
+    assert load_session(tmp_path).scorecard == session.scorecard
