@@ -312,6 +312,31 @@ def monitoring(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[
     return Analysis(tuple(hits), tuple(misses))
 
 
+# --- a measured outcome (a behavioral story's result in numbers) ----------------------------
+_AMOUNT = r"(?:about |around |roughly |almost |nearly |over |under |just |only )?\d[\d.,]*"
+_CHANGE = r"(?:went|dropped|fell|rose|grew|came|got|jumped|climbed|shrank|moved|cut|reduced|brought|lowered|raised|improved|increased|decreased|saved|halved)"
+_OUTCOME = _rx(
+    rf"from {_AMOUNT} ?(?:\w+ ){{0,2}}(?:down |up )?to {_AMOUNT}",  # "p99 went from 800 ms to 200 ms"
+    rf"{_CHANGE} (?:\w+ ){{0,4}}?(?:by|to|under|below|over) {_AMOUNT}",  # "the bill fell by 30 percent", "dropped to 0.1"
+    rf"(?:by|down|up) {_AMOUNT} ?(?:percent|x\b|times|ms|milliseconds|seconds|minutes|hours|days|gb|mb|tb|dollars|k\b)",
+    rf"{_AMOUNT} ?(?:x|times) (?:faster|slower|cheaper|smaller|fewer|more|less|bigger|higher|lower|as)",
+    r"(?:twice|three times|four times|ten times|half) as (?:fast|slow|cheap|many|much|big|small|long)",
+    r"(?:halved|doubled|tripled|cut (?:\w+ ){0,4}in half|by half)",
+)
+
+
+def measured_outcome(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
+    """A result stated as a measured change ("p99 went from 800 ms to 200 ms", "the bill fell by 30 percent",
+    "twice as fast"); a number with no change behind it ("we had 30 engineers") is a near miss."""
+    hits, misses = [], []
+    for i, t in enumerate(texts):
+        if (m := _OUTCOME.search(t)) is not None:
+            hits.append(Hit(i, m.group(0)))
+        elif re.search(r"\d", t) and not is_question_form(t):
+            misses.append(Hit(i, "a number with no change behind it (say what it went from and to)"))
+    return Analysis(tuple(hits), tuple(misses))
+
+
 # --- user-defined phrases -------------------------------------------------------------
 def phrases_detector(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     if not phrases:
@@ -326,6 +351,7 @@ DETECTORS: dict[str, Detector] = {
     "failure_mode": failure_mode,
     "scale_estimate": scale_estimate,
     "monitoring": monitoring,
+    "measured_outcome": measured_outcome,
     "phrases": phrases_detector,
 }
 # a genuine scoping question is only a question: it does not also show a design feature
@@ -364,6 +390,7 @@ _STRENGTH: dict[str, tuple] = {  # patterns (some gated, see prefilter.py)
     "failure_mode": (_FAILURE, _HANDLING),
     "scale_estimate": (_NUMS, _OP),
     "monitoring": (_MON,),
+    "measured_outcome": (_OUTCOME,),
 }
 
 

@@ -41,6 +41,7 @@ DetectorName = Literal[
     "failure_mode",
     "scale_estimate",
     "monitoring",
+    "measured_outcome",
     "phrases",
 ]
 

@@ -187,3 +187,20 @@ def test_feedback_differs_by_question():
     b = score_transcript(Transcript.from_text(text), question="Design a rate limiter for an API").features["trade_off"].feedback
     c = score_transcript(Transcript.from_text(text), question="Design a URL shortener").features["trade_off"].feedback
     assert a != b != c and "token bucket" in b and "counter-based ids" in c
+
+
+@pytest.mark.parametrize("said, counts", [
+    ("p99 went from 800 ms to 200 ms and the bill fell by 30 percent.", True),  # the rubric's own example
+    ("Memory went from 8 GB to 1 GB per pod.", True),
+    ("Error rate dropped to 0.1% after the fix.", True),
+    ("It made checkout twice as fast.", True),
+    ("We cut the build time in half.", True),
+    ("We had 30 engineers on the team.", False),  # a number, no outcome
+    ("The project took 6 months.", False),
+])
+def test_a_behavioral_outcome_in_numbers_is_a_measured_change_not_arithmetic(said, counts):
+    """A story's result is "from 800 to 200 ms", not a sizing derivation: the scale-estimate rule wanted arithmetic."""
+    f = score_transcript(Transcript.from_text(said), "behavioral").features["scale_estimate"]
+    assert (f.count == 1) is counts
+    if not counts:
+        assert "no change behind it" in f.near_misses[0].cue
