@@ -204,3 +204,9 @@ def test_a_behavioral_outcome_in_numbers_is_a_measured_change_not_arithmetic(sai
     assert (f.count == 1) is counts
     if not counts:
         assert "no change behind it" in f.near_misses[0].cue
+
+
+def test_a_platitude_is_not_a_reflection():
+    reflection = lambda said: score_transcript(Transcript.from_text(said), "behavioral").features["reflection"].count  # noqa: E731
+    assert reflection("I learned a lot about teamwork.") == 0
+    assert reflection("I learned to write the rollback plan before the migration.") == 1
