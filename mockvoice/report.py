@@ -271,18 +271,22 @@ def _turn_html(si: int, folder: Path, turn: Turn, sliced: bool = False) -> str:
 def _overall_table(session: Session, whole: Scorecard | None = None) -> str:
     """Counts per turn and in total; with `whole` (a whole-interview card) its counts, verdicts and feedback."""
     cards = [t.scorecard for t in session.turns if t.scorecard]
-    if not cards:
+    if not cards and whole is None:
         return ""
-    colours = feature_colours(cards[0])
+    first = cards[0] if cards else whole
+    features = dict(first.features)
+    if whole is not None:  # the whole card's features lead: its verdicts are the interview's
+        features = {**whole.features, **{k: v for k, v in features.items() if k not in whole.features}}
+    colours = {**feature_colours(whole), **feature_colours(first)}  # the answers' colours, as their highlights
     head = "".join(f"<th>T{t.index}</th>" for t in session.turns if t.scorecard)
     rows = []
-    for fid, f in cards[0].features.items():
+    for fid, f in features.items():
         counts = [c.features[fid].count if fid in c.features else 0 for c in cards]
         total, met = sum(counts), sum(counts) >= f.target_min
         if whole is not None and fid in whole.features:
             total, met = whole.features[fid].count, whole.features[fid].met
         cells = "".join(f"<td>{n}</td>" for n in counts)
-        rows.append(f'<tr><td><span class="lab" style="--c:{colours[fid]}">{_e(f.name)}</span></td>{cells}'
+        rows.append(f'<tr><td><span class="lab" style="--c:{colours.get(fid, "#555")}">{_e(f.name)}</span></td>{cells}'
                     f'<td class="{"ok" if met else "miss"}">{total}/{f.target_min}</td></tr>')
     table = f'<table class="overall"><tr><th>whole interview</th>{head}<th>total</th></tr>{"".join(rows)}</table>'
     if whole is not None and whole.feedback:
@@ -315,10 +319,12 @@ def _session_html(si: int, folder: Path, view: ScoreView) -> str:
              + (f'<span class="badge">{overall:.0f}/100</span>' if overall is not None else "") + "</h2>",
              f'<p class="muted">{_e(s.id)} · {_e(s.source)} · {_e(s.status)} · rubric {_e(s.rubric)} · '
              f"{len(s.turns)} turn(s){f' · {_t(length)}' if length else ''}</p>",
-             _versions_html(view), _overall_table(s, s.scorecard if view.sliced else None)]
+             _versions_html(view), _overall_table(s, view.whole)]
     parts += [_turn_html(si, folder, t, view.sliced) for t in s.turns]
-    if s.wrap_up:
-        parts.append(f'<p class="probe"><span class="kind">Wrap-up</span>{_e(s.wrap_up)}</p>')
+    said = audio_data_uri(turn_audio_path(folder, s.wrap_up_audio))
+    if s.wrap_up or said:  # what the interviewer said to close, with its audio as it was spoken
+        clip = f'<br><audio class="said" id="w{si}" controls preload="metadata" src="{said}"></audio>' if said else ""
+        parts.append(f'<p class="probe"><span class="kind">Wrap-up</span>{_e(s.wrap_up or "")}{clip}</p>')
     parts.append("</section>")
     return "".join(parts)
 

@@ -78,6 +78,14 @@ class ScoreView:
     def latest(self) -> VersionInfo:
         return self.versions[-1]
 
+    @property
+    def whole(self) -> Scorecard | None:
+        """The whole interview's card, shown after the last answer (replay) and for the interview (report): the
+        session's card when it has several answers (scored together, as `practice` scores them) or when a
+        re-score is split onto them."""
+        s = self.session
+        return s.scorecard if self.sliced or len(s.turns) > 1 else None
+
     def heading(self) -> str:
         """One line naming the scores shown and how many others there are."""
         if self.shown.key == ORIGINAL:

@@ -42,8 +42,7 @@ def replay(
     scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
     for note in (*view.notes, *_cut_short(stored.status, loaded, folder)):
         err_console.print(tagged("note", "yellow", note), highlight=False, soft_wrap=True)
-    # the whole interview's card (what the session scored), after the last of several answers
-    whole = loaded.scorecard if view.sliced or len(loaded.turns) > 1 else None
+    whole = view.whole  # the whole interview's card, after the last of several answers
     device = _device(output_device)
     interactive = not no_audio and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive and not output_available(device):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -174,6 +175,12 @@ def test_without_a_tty_replay_prints_the_annotated_transcript(session_dir, cli, 
     save_session(whole, session.model_copy(update={"scorecard": session.turns[0].scorecard}))
     res = cli("replay", whole, "--no-audio")
     assert res.code == 0 and res.out.index("Whole interview · score") > res.out.index("End of answer 2")
+    # and the report's interview section has that card's feedback, as replay does after the last answer
+    assert "whole interview)" not in page
+    card = session.turns[0].scorecard
+    top = _overall_section(build_report([(whole, load_session(whole))]))
+    assert card.feedback and "What to work on (whole interview)" in top
+    assert all(f"<li>{html.escape(x)}</li>" in top for x in card.feedback)
 
     res = cli("replay", session_dir, "--turn", "2", "--no-audio")
     assert res.code == 0 and "Turn 1" not in res.out and "Turn 2" in res.out
@@ -205,3 +212,71 @@ def test_an_interrupted_session_still_replays_and_reports(tmp_path, cli):
     assert f"mockvoice rescore {folder} --retranscribe" in res.err
     page = build_report([(folder, load_session(folder))])
     assert "No audio for this turn" in page and "What breaks first?" in page
+
+
+def _overall_section(page: str, si: int = 0) -> str:
+    """A session section of a report up to its first turn: the whole-interview part."""
+    start = page.index(f'id="session-{si}"')
+    return page[start:page.index('<div class="turn"', start)]
+
+
+def test_report_shows_the_whole_interview_feedback_and_the_spoken_wrap_up(tmp_path):
+    """A practice session of several answers: the report's interview section has the whole card's verdicts and
+    feedback (the lines replay prints after the last answer), and the spoken wrap-up is embedded by its text."""
+    import base64
+
+    from mockvoice.audio import write_wav
+    from mockvoice.listener import merge_chunks
+    from mockvoice.report import build_report
+    from mockvoice.scoreview import choose
+
+    one = timed([(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(
+        "How many users do we expect per day? Redis is faster but the trade-off is memory.".split())])
+    two = timed([(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(
+        "If the cache goes down we fall back to the database.".split())])
+    cards = [score_transcript(one, "system-design"),
+             score_transcript(two, "system-design", follow_up=True, probed="failure_mode")]
+    whole = score_transcript(merge_chunks([(0.0, one), (one.duration, two)], one.duration + two.duration, answers=True),
+                             "system-design")
+    # a line with markup in it, as any text from a session may have: it must render as text
+    whole = whole.model_copy(update={"feedback": ("Say <b>what</b> you'd watch & alert on.", *whole.feedback)})
+    assert len(whole.feedback) > 1 and not all(f.met for f in whole.features.values())
+    folder = tmp_path / "practice"
+    folder.mkdir()
+    write_wav(folder / "wrap-up.wav", np.zeros(1600, dtype=np.float32))
+    turns = [Turn(index=1, prompt="Design a URL shortener.", transcript=one, scorecard=cards[0]),
+             Turn(index=2, prompt="What breaks first?", prompt_kind="probe", transcript=two, scorecard=cards[1])]
+    session = Session(id="practice", created_at="2026-11-22T09:00:00+00:00", status="complete", question="URL shortener",
+                      rubric="system-design", turns=turns, wrap_up="Work on <monitoring> next.",
+                      wrap_up_audio="wrap-up.wav", scorecard=whole)
+    save_session(folder, session)
+    page = build_report([(folder, load_session(folder))])
+
+    top = _overall_section(page)
+    assert "What to work on (whole interview)" in top
+    for line in whole.feedback:  # every line, escaped; replay prints the first three of them
+        assert f"<li>{html.escape(line)}</li>" in top
+    assert "<b>what</b>" not in page
+    console = Console(width=400, record=True, file=io.StringIO())
+    for line in annotated_lines(replay_turns(folder, session, load=False), whole=whole):
+        console.print(line)
+    printed = [x.strip()[2:] for x in console.export_text().split("Whole interview")[1].splitlines() if x.strip().startswith("→ ")]
+    assert printed and all(f"<li>{html.escape(x)}</li>" in top for x in printed)
+    for f in whole.features.values():  # the whole card's verdicts, not the answers' counts added up
+        assert re.search(rf'{re.escape(html.escape(f.name))}</span></td>(<td>\d+</td>)+'
+                         rf'<td class="{"ok" if f.met else "miss"}">{f.count}/{f.target_min}</td>', top), f.name
+
+    wrap = re.search(r'<p class="probe"><span class="kind">Wrap-up</span>(.*?)</p>', page, re.S)
+    assert wrap and "Work on &lt;monitoring&gt; next." in wrap[1]
+    audio = re.search(r'<audio class="said" id="w0" controls preload="metadata" src="data:audio/wav;base64,([^"]+)">', wrap[1])
+    assert audio and base64.b64decode(audio[1]) == (folder / "wrap-up.wav").read_bytes()
+
+    # the wrap-up's file gone: its text stays, no player; one answer: no whole-interview block (its card is the answer's)
+    (folder / "wrap-up.wav").unlink()
+    page = build_report([(folder, load_session(folder))])
+    assert "Work on &lt;monitoring&gt; next." in page and 'id="w0"' not in page
+    single = tmp_path / "single"
+    save_session(single, session.model_copy(update={"turns": turns[:1], "scorecard": cards[0], "wrap_up_audio": None}))
+    page = build_report([(single, load_session(single))])
+    assert "whole interview)" not in page and "What to work on" in page and 'id="w0"' not in page
+    assert choose(single, load_session(single)).sliced is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -87,6 +88,8 @@ def test_a_whole_interview_rescore_is_split_onto_its_answers(practice_rescored, 
     assert f'data-version="{view.shown.key}"' in page and "in this answer" in page
     assert not re.search(r"<h3>Turn \d <span class=\"badge\">", page)
     assert re.search(rf'Weighing options</span></td>(<td>\d+</td>)+<td class="{"ok" if tw.met else "miss"}">{tw.count}/1</td>', page)
+    top = page[:page.index('<div class="turn"')]  # the whole card's feedback heads the interview section
+    assert whole.feedback and all(f"<li>{html.escape(x)}</li>" in top for x in whole.feedback)
     turn2 = page[page.index('id="turn-0-2"'):]
     for ev in mon:
         assert f'mark class="hit" data-feature="monitoring" data-t="{ev.start:.2f}"' in turn2
