@@ -3,6 +3,8 @@
 Every file mockvoice writes (session.json, answer audio, score versions, reports, exports) goes
 through `write_atomic` or, for batches, `versions.StagedWrites`, which share `write_target`: a
 symlink's target is replaced and the link kept; a device or FIFO is written into, never replaced.
+The answer being recorded is the exception: `wavstream` streams it, and words a failed write with
+`storage_error` too.
 """
 
 from __future__ import annotations
