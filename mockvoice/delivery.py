@@ -113,7 +113,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
     timed = [w for w in words if w[1] is not None and w[2] is not None]
     if len(timed) < 2:
         return Delivery(words=content_words, fillers=len(fillers), hedges=len(hedges), hedge_phrases=tuple(hedges))
-    longest, long_pauses, between = _pauses(timed, long_pause_s, getattr(transcript, "answer_starts", ()))
+    longest, long_pauses, between = _pauses(timed, long_pause_s, transcript.answer_starts)
     span = max(timed[-1][2] - timed[0][1] - between, 1e-6)  # the time spent answering
     minutes = span / 60.0
     wpm = round(content_words / minutes, 1)

@@ -26,7 +26,7 @@ from pydantic_core import core_schema
 from .errors import SessionError
 from .scorecard import Scorecard
 from .transcript import Segment, Transcript, Word, WordAt
-from .writes import RECORDINGS_HINT, storage_error, write_atomic
+from .writes import RECORDINGS_HINT, check_writable, storage_error, write_atomic
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -37,6 +37,7 @@ __all__ = [
     "SessionSummary",
     "CardSummary",
     "recordings_root",
+    "check_recordings",
     "new_session_dir",
     "save_session",
     "load_session",
@@ -178,6 +179,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "session"
 
 
+_NEW_FOLDER = "create a session folder in it"
+
+
+def check_recordings(root: str | os.PathLike | None = None) -> Path:
+    """The recordings root, checked before a batch or an interview starts: one StorageError line when
+    no session folder could be made in it (read-only, full, a file)."""
+    base = recordings_root(root)
+    check_writable(base, _NEW_FOLDER, RECORDINGS_HINT, folder=True)
+    return base
+
+
 def new_session_dir(root: str | os.PathLike | None = None, label: str = "session", now: datetime | None = None) -> Path:
     """Create a fresh, uniquely named session folder under the recordings root.
 
@@ -194,7 +206,7 @@ def new_session_dir(root: str | os.PathLike | None = None, label: str = "session
             except FileExistsError:
                 continue
     except OSError as exc:
-        raise storage_error(base, exc, "create a session folder in it", RECORDINGS_HINT) from exc
+        raise storage_error(base, exc, _NEW_FOLDER, RECORDINGS_HINT) from exc
     raise SessionError(f"{base}: cannot create a new session folder; clean up the recordings folder")
 
 

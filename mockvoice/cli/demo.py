@@ -15,8 +15,7 @@ from ..endpointing import EndpointConfig
 from ..interviewer import PracticeOptions
 from ..microphone import ClipMicrophone
 from ..prompts import find_question
-from ..session import recordings_root
-from ..writes import RECORDINGS_HINT, check_writable
+from ..session import check_recordings
 from ..speech import synthesize_parts
 from .app import app
 from .practice import llm_writer, open_speaker, report, run_interview
@@ -53,7 +52,7 @@ def demo(
 ) -> None:
     """Watch a scripted interview: a synthetic candidate answers, the interviewer scores and probes."""
     q = find_question(DEMO_QUESTION)
-    check_writable(recordings_root(recordings), "create a session folder in it", RECORDINGS_HINT, folder=True)
+    check_recordings(recordings)
     writer = llm_writer(llm_url, llm_model)
     report("note", "a synthesised candidate answers through the same listening path as a microphone")
     answers = [synthesize_parts(parts) for parts in DEMO_ANSWERS[:turns]]

@@ -10,8 +10,7 @@ from ..errors import MockvoiceError
 from ..importer import import_file, resolve_question
 from ..rubric import load_rubric
 from ..index import read_session
-from ..session import recordings_root
-from ..writes import RECORDINGS_HINT, check_writable
+from ..session import check_recordings
 from .app import app, console, err_console, tagged
 
 
@@ -28,7 +27,7 @@ def import_(
     rb = load_rubric(rubric or ref.rubric)
     # A recordings folder that cannot take any session stops the batch in one line, before any work;
     # a file whose session cannot be written (the disk fills up) is reported and skipped like a bad file.
-    check_writable(recordings_root(recordings), "create a session folder in it", RECORDINGS_HINT, folder=True)
+    check_recordings(recordings)
     failed = 0
     for f in files:
         try:
