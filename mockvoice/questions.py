@@ -13,7 +13,7 @@ from .prefilter import Regrouped, gated
 from .spoken import clean
 from .utterances import Utterance
 
-__all__ = ["Hit", "Analysis", "clarifying_question", "is_question_form", "cleaned", "rx"]
+__all__ = ["Hit", "Analysis", "clarifying_question", "is_question_form", "question_count", "cleaned", "rx"]
 
 
 @dataclass(frozen=True)
@@ -196,3 +196,30 @@ def _starts_answer(next_text: str) -> bool:
     # not "because": after a yes/no question it gives the reason for asking ("is a bit of staleness okay? because
     # strong consistency costs a round trip"); a "why" question answered with "because" is caught before this
     return len(next_text.split()) >= 3 and bool(re.match(r"(?:well|it|they|by|using|just|simple|easy|the answer is|we (?:can|just|use|put|simply)|that's|nope)\b", next_text))
+
+
+# --- how many questions one utterance asks ------------------------------------------------
+# One spoken sentence often asks several scoping questions ("how many users, and how big can a group get, and are
+# there celebrities with millions of followers?"), and interviewers count each. A further question starts at
+# "and"/"also"/"plus" followed by question word order, or at a wh-question after a pause ("how many farms, how
+# many sensors per farm"). A yes/no question that follows without "and" ("how fresh must it be, is a few seconds
+# okay") narrows the one before it, and "or ..." offers alternatives within it: neither is counted again.
+_NEXT_QUESTION = gated(re.compile(r"(?:^|[,.?]|\b(?:and|also|plus))\s(?:(?:and|also|plus)\s(?:, )?(?:" + _WH + "|" + _WH_NOUN + "|" + _INV
+                                  + r")|(?:" + _WH + r"))\b"))
+_LEAD_IN = re.compile(r"^(?:(?:and|also|plus|so|okay|ok|first|then|but|now)\s(?:, )?)*(?:" + _EMBED + r")?[\s,.?]*")
+MOST_PER_UTTERANCE = 3  # a list of five things asked in one breath is still read as a few questions, not five
+
+
+def question_count(text: str) -> int:
+    """How many scoping questions one clarifying-question utterance (cleaned text) asks: 1 to MOST_PER_UTTERANCE."""
+    if (first := _QSTART.search(text)) is None:
+        return 1
+    cuts = [m.start() for m in _NEXT_QUESTION.finditer(text, first.end()) if m.start() > first.start()]
+    bounds = [first.start(), *cuts, len(text)]
+    asked = 0
+    for a, b in zip(bounds, bounds[1:]):
+        seg = text[a:b].strip(" ,.?")
+        body = seg[_LEAD_IN.match(seg).end():]
+        if len(body.split()) >= 2 and not _CHECK_IN.search(seg) and not _EMPLOYER.search(seg):
+            asked += 1
+    return max(1, min(asked, MOST_PER_UTTERANCE))

@@ -8,6 +8,7 @@ from .advice import advice_for
 from .delivery import Delivery, measure_delivery
 from .detection import FEATURES, detect_features
 from .detectors import Analysis, analyse, cleaned, strength
+from .questions import Hit, question_count
 from .rubric import Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .structure import Structure, analyse_structure
@@ -100,6 +101,13 @@ def _delivery_feedback(rubric: Rubric, d: Delivery) -> list[str]:
     return out
 
 
+def _asks(method: str, hits: tuple[Hit, ...], texts: list[str]) -> list[int]:
+    """What each hit counts for: one, except a clarifying-question sentence that asks several things at once."""
+    if method != "clarifying_question":
+        return [1] * len(hits)
+    return [question_count(" ".join(texts[h.index:(h.through or h.index) + 1])) for h in hits]
+
+
 def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool) -> list[str]:
     out = []
     if cq_met and s.requirements_first is False and s.first_design_index is not None:
@@ -153,10 +161,11 @@ def score_transcript(
         best_i = 0 if len(hits) == 1 else max(
             range(len(hits)), key=lambda i: (strength(feat.detect.method, texts[hits[i].index]), -hits[i].index), default=None)
         best = None if best_i is None else evidence[best_i]
-        count = len(a.hits)
+        asks = _asks(feat.detect.method, a.hits, texts)
+        count = sum(asks)
         effective: float = count
         if feat.detect.method == "clarifying_question" and structure.first_design_index is not None and not follow_up:
-            late = sum(1 for h in a.hits if h.index > structure.first_design_index)
+            late = sum(n for h, n in zip(a.hits, asks) if h.index > structure.first_design_index)
             effective = count - late + LATE_QUESTION_WEIGHT * late
         advice = advice_for(feat.id, question, kw) if question or kw else None
         line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts)
