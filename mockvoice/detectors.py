@@ -39,6 +39,9 @@ _TRADE_EXPLICIT = Regrouped(_rx(
     r"premature", r"overkill", r"on (?:the )?one hand", r"(?:doubles?|triples?|increases?|adds?|raises?|costs?|slows?|hurts?|complicates?|multiplies) (?:the |our |a |more |some |extra |up )?(?:\w+ )?(?:latency|costs?|complexity|load|work|storage|memory|risk|bill|overhead|delay|round ?trips?)",
     r"only buys us", r"(?:start|begin) with .{1,60}?\b(?:and|then) (?:\w+ ){0,3}(?:later|once|when)", r"accept(?:ing|s)? that", r"at the price of", r"the price is", r"buys us (?:a few|some) (?:months|weeks|time)", r"but then (?:the|we|it|our|you|they|every|each|there)", r"accept (?:\w+ ){0,8}(?:to avoid|to save|to keep|to get|in exchange|rather than|for the sake)",
     r"to avoid (?:running|operating|paying|managing|maintaining|having)", r"(?:cheaper|simpler|easier|enough|fine|good enough) (?:\w+ ){0,3}until",
+    # two options considered, one chosen, and why ("we looked at kafka or a postgres queue and went with postgres because ...")
+    r"(?:(?:considered|looked at|weighed|evaluated|thought about|debated) .{1,80}?\b(?:or|versus|vs)\b|(?:compared|(?:choosing|deciding|picking) between) .{1,80}?\b(?:and|or|versus|vs)\b) .{1,80}?"
+    r"\b(?:went with|picked|chose|settled on|decided on|ended up (?:with|going with|picking)|opted for|stuck with|fixed|kept|go with)\b .{1,80}?\b(?:because|since|given|as)\b",
 ))
 _CONTRAST = Regrouped(re.compile(r"\b(?:but(?! (?:before|after|also|still|first))|even though|although|though|while|rather than|instead of|whereas|compared (?:to|with)|or|"
                        r"(?:pick|choose|prefer|go with|went with|chose|use|take|picked) \w+(?: \w+){0,2} over)\b"))

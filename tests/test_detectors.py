@@ -66,6 +66,11 @@ def test_not_clarifying_questions(family, text):
     ("there are trade-offs of course", False),
     ("there are always tradeoffs with these things", False),
     ("we'll use Cassandra, Redis, Kafka and Elasticsearch", False),
+    # a choice told as a story: two options considered, one chosen, and why
+    ("we considered restarting pods nightly or fixing the cache; we fixed the cache because restarts would hide the problem", True),
+    ("we looked at Kafka or a plain Postgres queue, and went with Postgres because the volume is small and we already run it", True),
+    ("we considered Kafka or RabbitMQ and went with Kafka", False),  # a choice, nothing weighed
+    ("I looked at the logs and the dashboards and went with a rollback because the error rate kept climbing", False),
 ])
 def test_trade_offs_and_name_dropping(text, positive):
     assert found("trade_off", text) is positive
