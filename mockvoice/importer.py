@@ -4,11 +4,13 @@ An imported session looks like a one-turn practice session: the audio converted 
 (`turn-01.wav`), the transcript from the default model with word timings, and its scorecard.
 Its date is the file's modification time, so old practice lands in the right place in the history.
 Everything that can fail (decoding, speech-to-text, scoring) runs before the folder is created,
-and a failure while writing removes the folder: an import is whole or absent.
+and a failure while writing removes the folder: an import is whole or absent. The session keeps the
+SHA-256 of the source file's bytes, so a re-run over the same files can skip them (`already_imported`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -18,12 +20,13 @@ from pathlib import Path
 from .api import read_transcript_file, transcribe_for_rubric
 from .audio import load_audio, write_wav
 from .errors import InputFileError, PromptError
+from .index import Index
 from .rubric import Rubric, load_rubric
 from .scoring import score_transcript
 from .session import Session, Turn, new_session_dir, save_session
 from .transcriber import Transcriber
 
-__all__ = ["TEXT_SUFFIXES", "QuestionRef", "resolve_question", "import_file"]
+__all__ = ["TEXT_SUFFIXES", "QuestionRef", "resolve_question", "source_digest", "already_imported", "import_file"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -56,6 +59,32 @@ def resolve_question(question_id: str | None) -> QuestionRef:
     return QuestionRef(q.id, q.text, q.rubric)
 
 
+def _check_source(src: Path) -> None:
+    if not src.exists():
+        raise InputFileError(f"{src}: no such file; check the path")
+    if src.is_dir():
+        raise InputFileError(f"{src}: is a folder; pass audio files or .txt transcripts")
+
+
+def source_digest(path: str | os.PathLike) -> str:
+    """The SHA-256 (hex) of a source file's bytes: the same recording under any name or folder has the same one."""
+    src = Path(path)
+    _check_source(src)
+    try:
+        with open(src, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputFileError(f"{src}: cannot read it ({exc.strerror or type(exc).__name__})") from exc
+
+
+def already_imported(index: Index) -> dict[str, Path]:
+    """Source file hash -> the session folder that imported it, for every import under the index's root that
+    kept one (sessions imported before hashes were kept have none). Reads only folders changed since the index
+    last looked; keep it current with `Index.put_session` as sessions are added."""
+    index.refresh()
+    return {digest: Path(path) for digest, path in index.imported_sources().items()}
+
+
 def import_file(
     path: str | os.PathLike,
     question: QuestionRef | None = None,
@@ -63,14 +92,14 @@ def import_file(
     root: str | os.PathLike | None = None,
     model: str | None = None,
     transcriber: Transcriber | None = None,
+    digest: str | None = None,
 ) -> Path:
-    """Turn one recording or .txt transcript into a scored session folder; returns the folder."""
+    """Turn one recording or .txt transcript into a scored session folder; returns the folder.
+
+    `digest` is the file's `source_digest` when the caller already has it (it is stored with the session)."""
     src = Path(path)
     question = question or QuestionRef(None)
-    if not src.exists():
-        raise InputFileError(f"{src}: no such file; check the path")
-    if src.is_dir():
-        raise InputFileError(f"{src}: is a folder; pass audio files or .txt transcripts")
+    digest = digest or source_digest(src)
     rb = load_rubric(rubric or question.rubric)
     clip = None
     if src.suffix.lower() in TEXT_SUFFIXES:
@@ -89,7 +118,7 @@ def import_file(
         session = Session(
             id=folder.name, created_at=when.isoformat(timespec="seconds"), source="import", status="complete",
             question_id=question.id, question=question.text, rubric=rb.id, rubric_hash=rb.content_hash,
-            model=transcript.model,
+            model=transcript.model, source_sha256=digest,
             turns=[Turn(index=1, prompt=question.text or f"(imported from {src.name})", audio=audio_name,
                         transcript=transcript, scorecard=card)],
         )

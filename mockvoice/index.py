@@ -24,19 +24,19 @@ from .versions import SCORES_DIR, ScoreVersion, read_score_version, summarise_ca
 __all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "read_session_summary", "session_row", "stat_session", "parse_since", "utc_iso"]
 
 INDEX_FILE = ".mockvoice-index.sqlite"
-_SCHEMA = 1
+_SCHEMA = 2  # 2: source_sha256 (an import's source file hash); an older index is rebuilt from the folders
 _DDL = """
 CREATE TABLE IF NOT EXISTS sessions(
   path TEXT PRIMARY KEY, name TEXT, id TEXT, created_at TEXT, source TEXT, status TEXT,
   question_id TEXT, question TEXT, rubric TEXT, rubric_hash TEXT, turns INTEGER, duration REAL,
-  overall REAL, features TEXT, error TEXT, mtime_ns INTEGER, size INTEGER, scores_mtime_ns INTEGER);
+  overall REAL, features TEXT, error TEXT, source_sha256 TEXT, mtime_ns INTEGER, size INTEGER, scores_mtime_ns INTEGER);
 CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
 CREATE TABLE IF NOT EXISTS versions(
   path TEXT, file TEXT, rubric TEXT, rubric_hash TEXT, transcript TEXT, created_at TEXT,
   overall REAL, features TEXT, PRIMARY KEY(path, file));
 """
 _COLS = ("path", "name", "id", "created_at", "source", "status", "question_id", "question", "rubric",
-         "rubric_hash", "turns", "duration", "overall", "features", "error")
+         "rubric_hash", "turns", "duration", "overall", "features", "error", "source_sha256")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class SessionRow:
     overall: float | None = None
     features: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    source_sha256: str | None = None
 
 
 def session_row(folder: Path, session: Session) -> SessionRow:
@@ -95,7 +96,7 @@ def session_row(folder: Path, session: Session) -> SessionRow:
         path=str(folder), name=folder.name, id=session.id, created_at=session.created_at, source=session.source,
         status=session.status, question_id=session.question_id, question=session.question, rubric=session.rubric,
         rubric_hash=session.rubric_hash, turns=len(session.turns), duration=round(sum(durations), 2) if durations else None,
-        overall=overall, features=feats,
+        overall=overall, features=feats, source_sha256=session.source_sha256,
     )
 
 
@@ -301,6 +302,12 @@ class Index:
             where.append("question_id = ?")
             args.append(question)
         return self._rows(f"WHERE {' AND '.join(where)} ORDER BY created_at, path", tuple(args))
+
+    def imported_sources(self) -> dict[str, str]:
+        """The content hash of each imported source file -> the path of its earliest session (readable ones)."""
+        rows = self.db.execute("SELECT source_sha256, path FROM sessions WHERE source_sha256 IS NOT NULL "
+                               "AND error IS NULL ORDER BY created_at DESC, path DESC")
+        return dict(rows.fetchall())
 
     def broken(self) -> list[SessionRow]:
         return self._rows("WHERE error IS NOT NULL ORDER BY path")

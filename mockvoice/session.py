@@ -103,6 +103,7 @@ class Session(BaseModel):
     wrap_up_audio: str | None = None
     settings: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
     scorecard: Scorecard | None = None
+    source_sha256: str | None = None  # an import's source file content hash (None before it was kept), so a re-run skips it
 
     @property
     def overall(self) -> float | None:

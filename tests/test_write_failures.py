@@ -45,10 +45,11 @@ def _one_line(res, kind: str = "StorageError") -> str:
 
 
 def _texts(tmp_path: Path, n: int) -> list[Path]:
+    """n answer files, each its own text (`import` skips a file whose content it already imported)."""
     out = []
     for i in range(n):
         p = tmp_path / f"answer{i}.txt"
-        p.write_text(ANSWER)
+        p.write_text(ANSWER + f" Take {i + 1}." * bool(i))
         out.append(p)
     return out
 

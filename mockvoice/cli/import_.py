@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from ..errors import MockvoiceError
-from ..importer import import_file, resolve_question
+from ..importer import already_imported, import_file, resolve_question, source_digest
 from ..rubric import load_rubric
-from ..index import read_session
+from ..index import Index, read_session, session_row, stat_session
 from ..session import check_recordings
 from .app import app, console, err_console, tagged
 
@@ -21,24 +21,37 @@ def import_(
     rubric: str = typer.Option(None, "--rubric", "-r", help="Rubric to score with (default: the question's, else system-design)."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio (default: the bundled tiny.en)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
+    again: bool = typer.Option(False, "--again", help="Import files again even when their content was imported before."),
 ) -> None:
-    """Import recordings or transcripts as scored sessions (source "import"); bad files are reported and skipped."""
+    """Import recordings or transcripts as scored sessions (source "import"); bad files are reported and skipped,
+    and so is a file whose content was already imported (unless --again)."""
     ref = resolve_question(question)
     rb = load_rubric(rubric or ref.rubric)
     # A recordings folder that cannot take any session stops the batch in one line, before any work;
     # a file whose session cannot be written (the disk fills up) is reported and skipped like a bad file.
-    check_recordings(recordings)
-    failed = 0
-    for f in files:
-        try:
-            folder = import_file(f, ref, rb, root=recordings, model=model)
-        except MockvoiceError as exc:
-            failed += 1
-            err_console.print(tagged("skipped", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
-            continue
-        s = read_session(folder)
-        console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
-                      highlight=False, soft_wrap=True)
-    console.print(f"imported {len(files) - failed}, failed {failed}", highlight=False)
+    root = check_recordings(recordings)
+    failed = dupes = 0
+    with Index(root) as idx:
+        seen = {} if again else already_imported(idx)
+        for f in files:
+            try:
+                digest = source_digest(f)
+                if digest in seen:
+                    dupes += 1
+                    console.print(f"skipped {f}: already imported as {seen[digest]} (pass --again to import it again)",
+                                  highlight=False, soft_wrap=True)
+                    continue
+                folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest)
+            except MockvoiceError as exc:
+                failed += 1
+                err_console.print(tagged("skipped", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
+                continue
+            s = read_session(folder)
+            seen.setdefault(digest, folder)
+            idx.put_session(session_row(folder, s), stat_session(folder))  # the next run need not read it again
+            idx.commit()  # and another command reading the index meanwhile is not kept waiting
+            console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
+                          highlight=False, soft_wrap=True)
+    console.print(f"imported {len(files) - failed - dupes}, failed {failed}, already imported {dupes}", highlight=False)
     if failed:
         raise typer.Exit(1)
