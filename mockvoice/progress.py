@@ -2,7 +2,8 @@
 
 A session's current score is its newest re-score with its own rubric (see `mockvoice rescore`),
 else the score it was recorded with, so that re-scoring the history puts old and new answers
-on the same scale.
+on the same scale. When the sessions were scored with more than one rubric, each rubric's features
+are separate trends ("scale_estimate (behavioral)"): rubrics reuse feature ids for different things.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from .index import Index
 
-__all__ = ["Point", "Trend", "history", "trends", "sparkline", "chart_html"]
+__all__ = ["Point", "Trend", "history", "trends", "ordered", "window_note", "rubrics_note", "sparkline", "chart_html"]
 
 OVERALL = "overall"
 
@@ -33,11 +34,12 @@ class Point:
 
 @dataclass(frozen=True)
 class Trend:
-    """How one feature moved across sessions (scores 0..1, oldest first)."""
+    """How one feature (of one rubric; `overall` of all) moved across sessions (scores 0..1, oldest first)."""
 
     feature: str
     scores: tuple[float, ...]
     whens: tuple[str, ...]
+    rubric: str | None = None
 
     @property
     def first(self) -> float:
@@ -48,6 +50,7 @@ class Trend:
         return self.scores[-1]
 
     def window(self) -> int:
+        """How many sessions `early` and `recent` average: 3, or half of them (at least 1) when fewer than 6."""
         return max(1, min(3, len(self.scores) // 2))
 
     @property
@@ -83,17 +86,51 @@ def history(index: Index, since: str | None = None, question: str | None = None)
     return out
 
 
+def _rubrics(points: list[Point]) -> list[str]:
+    return sorted({p.rubric or "?" for p in points})
+
+
 def trends(points: list[Point]) -> dict[str, Trend]:
-    """Per feature (and `overall`, scaled to 0..1), the scores of the sessions that measured it."""
-    series: dict[str, tuple[list[float], list[str]]] = {OVERALL: ([], [])}
+    """Per feature (and `overall`, scaled to 0..1), the scores of the sessions that measured it.
+
+    Keys are feature ids; when the points span several rubrics, "feature (rubric)", one trend per rubric."""
+    mixed = len(_rubrics(points)) > 1
+    series: dict[str, tuple[str, str | None, list[float], list[str]]] = {OVERALL: (OVERALL, None, [], [])}
     for p in points:
-        series[OVERALL][0].append(round((p.overall or 0) / 100, 3))
-        series[OVERALL][1].append(p.when)
+        series[OVERALL][2].append(round((p.overall or 0) / 100, 3))
+        series[OVERALL][3].append(p.when)
         for fid, score in p.features.items():
-            s = series.setdefault(fid, ([], []))
-            s[0].append(score)
-            s[1].append(p.when)
-    return {fid: Trend(fid, tuple(v), tuple(w)) for fid, (v, w) in series.items() if v}
+            s = series.setdefault(f"{fid} ({p.rubric})" if mixed else fid, (fid, p.rubric, [], []))
+            s[2].append(score)
+            s[3].append(p.when)
+    return {key: Trend(fid, tuple(v), tuple(w), rb) for key, (fid, rb, v, w) in series.items() if v}
+
+
+def window_note(ts: dict[str, Trend]) -> str:
+    """One line saying what the earliest and latest columns average (the HTML says it per chart)."""
+    ks = {t.window() for t in ts.values()}
+    if ks == {1}:
+        what = "each row's first / last session"
+    elif len(ks) == 1:
+        what = f"the mean of each row's first / last {ks.pop()} sessions"
+    else:
+        what = "the mean of each row's first / last 3 sessions, or half of them (at least 1) for a row with fewer than 6"
+    return f"earliest / latest: {what}; change = latest - earliest."
+
+
+def rubrics_note(points: list[Point]) -> str | None:
+    """When the sessions were scored with several rubrics, one line saying how they are shown; else None."""
+    names = _rubrics(points)
+    if len(names) < 2:
+        return None
+    return (f"These sessions were scored with {len(names)} rubrics ({', '.join(names)}): each rubric's features are "
+            "shown apart, as a feature id can mean different things in them; overall mixes them "
+            "(pass --question to follow one question).")
+
+
+def ordered(ts: dict[str, Trend]) -> list[str]:
+    """The trends' keys as they are shown: `overall` first, then by rubric, then by feature."""
+    return sorted(ts, key=lambda k: (ts[k].feature != OVERALL or ts[k].rubric is not None, ts[k].rubric or "", ts[k].feature))
 
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -133,7 +170,8 @@ def chart_html(points: list[Point], title: str = "mockvoice progress") -> str:
     ts = trends(points)
     arrows = {"up": "▲", "down": "▼", "flat": "●"}
     cards = []
-    for i, (fid, t) in enumerate(sorted(ts.items(), key=lambda kv: (kv[0] != OVERALL, kv[0]))):
+    for i, fid in enumerate(ordered(ts)):
+        t = ts[fid]
         label = "overall (0-100, shown as 0-1)" if fid == OVERALL else fid.replace("_", " ")
         cards.append(
             f'<section><h2>{html.escape(label)} <span class="{t.direction}">{arrows[t.direction]} '
@@ -150,8 +188,10 @@ def chart_html(points: list[Point], title: str = "mockvoice progress") -> str:
              ".g{stroke:#eee}.t{font-size:10px;fill:#888}table{border-collapse:collapse;margin-top:1.5em}"
              "td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}p{color:#555;font-size:.85em}")
     made = datetime.now().strftime("%Y-%m-%d %H:%M")
+    note = rubrics_note(points)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
             f"<p>{len(points)} sessions, made {made}. Scores are each session's newest re-score with its rubric.</p>"
+            f"{f'<p>{html.escape(note)}</p>' if note else ''}"
             f"<main>{''.join(cards)}</main><table><tr><th>when</th><th>session</th><th>question</th><th>overall</th>"
             f"<th>scored with</th></tr>{rows}</table></body></html>")

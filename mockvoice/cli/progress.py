@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..importer import resolve_question
 from ..index import Index, parse_since
-from ..progress import OVERALL, chart_html, history, sparkline, trends
+from ..progress import OVERALL, chart_html, history, ordered, rubrics_note, sparkline, trends, window_note
 from ..session import recordings_root
 from ..writes import write_atomic
 from .app import app, console
@@ -37,21 +37,29 @@ def progress(
         console.print(f"No scored sessions{where} in {root} yet; record one with `mockvoice practice` or `mockvoice import`.")
         return
     ts = trends(points)
+    width = max(len(tr.feature) + 2 for tr in ts.values())  # feature ids stay whole; the trend column gives way
     t = Table(title=f"progress over {len(points)} sessions ({points[0].when[:10]} to {points[-1].when[:10]})",
               box=None, header_style="bold")
     for col, just in (("feature", "left"), ("sessions", "right"), ("earliest", "right"), ("latest", "right"),
                       ("change", "right"), ("trend, oldest → newest", "left")):
-        t.add_column(col, justify=just)
-    order = sorted(ts, key=lambda f: (f != OVERALL, f))
-    for fid in order:
+        t.add_column(col, justify=just, no_wrap=col == "feature", min_width=width if col == "feature" else None)
+    by_rubric = rubrics_note(points) is not None  # several rubrics: a heading row per rubric, its features under it
+    heading = None
+    for fid in ordered(ts):
         tr = ts[fid]
+        if by_rubric and tr.rubric != heading:
+            heading = tr.rubric
+            t.add_row(Text(f"{heading}:", style="bold"))
         style = {"up": "green", "down": "red", "flat": "dim"}[tr.direction]
         scale = 100 if fid == OVERALL else 1
         fmt = (lambda x: f"{x * 100:.0f}") if fid == OVERALL else (lambda x: f"{x:.2f}")
-        t.add_row(fid, str(len(tr.scores)), fmt(tr.early), fmt(tr.recent),
+        t.add_row(f"  {tr.feature}" if heading else fid, str(len(tr.scores)), fmt(tr.early), fmt(tr.recent),
                   Text(f"{tr.change * scale:+.2f}" if scale == 1 else f"{tr.change * 100:+.0f}", style=style),
                   Text(sparkline(tr.scores, 20), style=style, no_wrap=True))
     console.print(t)
+    console.print(window_note(ts), highlight=False, soft_wrap=True)
+    if note := rubrics_note(points):
+        console.print(note, highlight=False, soft_wrap=True)
     mixed = {p.scored_with == "original" for p in points}
     if len(mixed) > 1:
         console.print("Some sessions have not been re-scored with the current rubric; run `mockvoice rescore` to compare like with like.")
