@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from ..api import read_transcript_file, transcribe_for_rubric
+from ..importer import resolve_question
 from ..render import render_scorecard
 from ..rubric import load_rubric
 from ..scorecard import Scorecard
@@ -20,7 +21,8 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 @app.command()
 def score(
     path: Path = typer.Argument(..., help="An audio recording, or a .txt transcript."),
-    rubric: str = typer.Option(None, "--rubric", "-r", help="A bundled rubric (system-design, debugging, behavioral) or a rubric file."),
+    question: str = typer.Option(None, "--question", "-q", help="The question id it answers (see `mockvoice questions`): feedback specific to it, and its rubric."),
+    rubric: str = typer.Option(None, "--rubric", "-r", help="A bundled rubric (system-design, debugging, behavioral) or a rubric file (default: the question's)."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio: tiny.en (bundled), a name, or a folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
     llm_url: str = typer.Option(None, "--llm-url", help="An OpenAI-compatible server (e.g. http://localhost:11434/v1) for narrative feedback; off by default ($MOCKVOICE_LLM_URL)."),
@@ -29,28 +31,29 @@ def score(
     """Score an answer: clarifying questions, trade-offs, failure modes, scale, monitoring, delivery."""
     from ..llm import resolve_config
 
-    rb = load_rubric(rubric)
+    ref = resolve_question(question)  # an unknown id is one PromptError line before any work
+    rb = load_rubric(rubric or ref.rubric)
     config = resolve_config(llm_url, llm_model)  # a bad URL or config file is one line before any work
     if path.suffix.lower() in TEXT_SUFFIXES:
         transcript = read_transcript_file(path)
     else:
         transcript = transcribe_for_rubric(path, rb, model)
-    card = score_transcript(transcript, rb)
+    card = score_transcript(transcript, rb, question=ref.text or None)
     if as_json:
         console.print_json(card.model_dump_json())
     else:
-        render_scorecard(card, console, title=f"{path.name} · {rb.name}")
+        render_scorecard(card, console, title=" · ".join(filter(None, (path.name, ref.id, rb.name))))
         if config is not None:
-            print_narrative(card, transcript, config)
+            print_narrative(card, transcript, config, ref.text)
 
 
-def print_narrative(card: Scorecard, transcript: Transcript, config) -> None:
+def print_narrative(card: Scorecard, transcript: Transcript, config, question: str = "") -> None:
     """Narrative feedback from the configured language model (nothing is sent anywhere without one)."""
     from ..llm import ChatClient
 
     err_console.print(config.describe(), style="dim", highlight=False)
     with ChatClient(config) as client:
-        narrate(card, transcript.text, client)
+        narrate(card, transcript.text, client, question)
 
 
 def narrate(card: Scorecard, answer: str, client, question: str = "") -> None:
