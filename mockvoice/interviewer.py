@@ -231,7 +231,8 @@ class Interviewer:
                         self.asked.append(new_probe)
                         why = f"{new_probe.reason}; the candidate skipped an earlier probe"
                         prev = self.session.turns[-2]
-                        self.session.turns[-2] = prev.model_copy(update={"probe": new_probe.model_copy(update={"reason": why})})
+                        gone = (*(prev.probe.skipped if prev.probe else ()), self.skipped[-1])  # kept for replay and report
+                        self.session.turns[-2] = prev.model_copy(update={"probe": new_probe.model_copy(update={"reason": why, "skipped": gone})})
                         turn = turn.model_copy(update={"prompt": prompt})
                         self.session.turns[-1] = turn
                         write_wav(self.folder / turn.prompt_audio, clip.samples)

@@ -2,8 +2,11 @@
 
 The interviewer asks a `ProbeWriter` for the next probe. The default, `RuleProbeWriter`, maps
 each missing rubric feature (heaviest gap first) to probe families and takes the question's
-first probe in that family that has not been asked yet. Another writer (e.g. a language
-model) can wrap it and fall back to it: `FallbackProbeWriter(llm_writer, RuleProbeWriter())`.
+first probe in that family that has not been asked yet and whose subject the answer has not
+already covered. A feature that is partly covered (some evidence, below target) gets, once, a probe
+that acknowledges what was said and asks for what is still missing (coverage.gap_probe); it stands
+in for its family's next bank probe. Another writer (e.g. a language model) can wrap it and fall
+back to it: `FallbackProbeWriter(llm_writer, RuleProbeWriter())`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from .coverage import covers, gap_probe
 from .prompts import Question
 from .rubric import Rubric
 from .scorecard import Scorecard
@@ -66,11 +70,40 @@ class ProbeWriter(Protocol):
     def write(self, context: ProbeContext) -> ProbeRecord | None: ...
 
 
+def _bank(context: ProbeContext, family: str) -> tuple[str, ...]:
+    return tuple(context.question.probes.get(family, ()))  # type: ignore[call-overload]
+
+
+def _unasked(context: ProbeContext, family: str) -> list[str]:
+    """The family's bank probes not yet asked; each probe asked in the family that is not a bank text
+    (an acknowledging one, or a language model's) stands in for the next bank probe."""
+    bank = _bank(context, family)
+    stand_ins = sum(1 for p in context.asked if p.family == family and p.text not in bank)
+    return [t for t in bank if not context.already_asked(t)][stand_ins:]
+
+
+def _linked(family: str) -> list[str]:
+    return [fid for fid, families in FEATURE_FAMILIES.items() if family in families]
+
+
 def _first_unasked(context: ProbeContext, family: str) -> str | None:
-    for text in context.question.probes.get(family, ()):  # type: ignore[call-overload]
-        if not context.already_asked(text):
+    """The family's first unasked bank probe whose subject the answer has not already covered."""
+    card = context.scorecard
+    for text in _unasked(context, family):
+        if not any(covers(fid, card.features.get(fid), context.question, text) for fid in _linked(family)):
             return text
     return None
+
+
+def _hints(context: ProbeContext, feature_id: str) -> tuple[str, ...]:
+    """The question's own probes for the feature's families: what matters most for this question."""
+    return tuple(t for f in FEATURE_FAMILIES.get(feature_id, ()) for t in _bank(context, f))
+
+
+def _acknowledged(context: ProbeContext, feature_id: str) -> bool:
+    """Whether an acknowledging probe was already asked for this feature (one per feature)."""
+    return any(p.feature == feature_id and p.source == RuleProbeWriter.source and p.family
+               and p.text not in _bank(context, p.family) for p in context.asked)
 
 
 class RuleProbeWriter:
@@ -82,7 +115,15 @@ class RuleProbeWriter:
         card = context.scorecard
         for feature_id in card.missing():
             fs = card.features[feature_id]
-            for family in FEATURE_FAMILIES.get(feature_id, ()):
+            families = FEATURE_FAMILIES.get(feature_id, ())
+            if families and fs.count > 0 and fs.evidence and not _acknowledged(context, feature_id):
+                family = next((f for f in families if _unasked(context, f)), families[0])  # it stands in for that probe
+                text = gap_probe(feature_id, fs, context.question, _hints(context, feature_id))
+                if not context.already_asked(text):
+                    reason = (f"{fs.name} partly covered ({fs.count} of {fs.target_min}); acknowledging what was "
+                              f"said and asking for the rest, in place of a {family} probe")
+                    return ProbeRecord(text=text, feature=feature_id, family=family, source=self.source, reason=reason)
+            for family in families:
                 text = _first_unasked(context, family)
                 if text:
                     reason = f"{fs.name} missing ({fs.count} of {fs.target_min}); the heaviest gap with an unasked {family} probe"

@@ -107,6 +107,8 @@ def _after_turn(rt: ReplayTurn, last: bool, wrap_up: str | None, whole: Scorecar
     if n.verdicts:
         lines.append(verdict_line(n.verdicts))
     lines += [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in n.feedback[:3]]
+    for text in rt.turn.probe.skipped if rt.turn.probe else ():
+        lines.append(Text.assemble(("Skipped: ", "dim bold"), (text, "dim")))
     if n.probe:
         lines.append(Text.assemble(("Interviewer probed: ", "bold"), n.probe, (f"  ({n.probe_reason})" if n.probe_reason else "", "dim")))
     if last and whole is not None:

@@ -261,6 +261,8 @@ def _turn_html(si: int, folder: Path, turn: Turn, sliced: bool = False) -> str:
         parts.append(_pace_svg(turn))
         if card.feedback:
             parts.append('<p class="kind">What to work on</p><ul class="feedback">' + "".join(f"<li>{_e(x)}</li>" for x in card.feedback) + "</ul>")
+    for text in turn.probe.skipped if turn.probe else ():
+        parts.append(f'<p class="probe muted"><span class="kind">Skipped</span>{_e(text)}</p>')
     if turn.probe:
         why = f' <span class="muted">({_e(turn.probe.reason or turn.probe.feature or "")})</span>' if (turn.probe.reason or turn.probe.feature) else ""
         parts.append(f'<p class="probe"><span class="kind">Interviewer probed</span>{_e(turn.probe.text)}{why}</p>')

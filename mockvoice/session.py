@@ -57,6 +57,7 @@ class ProbeRecord(BaseModel):
     family: str | None = None
     source: str = "rules"
     reason: str | None = None
+    skipped: tuple[str, ...] = ()  # probes asked before this one that the candidate skipped, oldest first
 
 
 class Turn(BaseModel):
