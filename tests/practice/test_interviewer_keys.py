@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import queue
 
 from mockvoice.interviewer import Interviewer, PracticeOptions
@@ -21,7 +22,10 @@ class NoSpeechTranscriber:
         raise AssertionError("nothing was said, so nothing should be transcribed")
 
 
-def test_enter_skip_and_quit(tmp_path):
+def _keyed_interview(folder, probe_keys: dict[int, str]) -> tuple:
+    """Three silent answers through the real loop, keys pressed as a candidate would: Enter ends answer 1,
+    `s` skips the probe during answer 2, `q` quits in answer 3; `probe_keys[n]` is pressed when the n-th
+    probe is asked. Returns the session and the (kind, text) events reported."""
     q = find_question("url-shortener")
     keys: queue.Queue[str] = queue.Queue()
     events: list[tuple[str, str]] = []
@@ -30,8 +34,8 @@ def test_enter_skip_and_quit(tmp_path):
         events.append((kind, text))
         if kind == "listening":
             keys.put({"answer 1": "enter", "answer 2": "s", "answer 3": "q"}[text[:8]])
-        elif kind == "probe" and sum(k == "probe" for k, _ in events) == 2:
-            keys.put("enter")  # the replacement probe was asked: end this answer
+        elif kind == "probe" and (key := probe_keys.get(sum(k == "probe" for k, _ in events))):
+            keys.put(key)
 
     def poll():
         try:
@@ -39,12 +43,16 @@ def test_enter_skip_and_quit(tmp_path):
         except queue.Empty:
             return None
 
-    folder = tmp_path / "session"
-    folder.mkdir()
     interviewer = Interviewer(q, load_rubric(q.rubric), ClipMicrophone([]), NullSpeaker(realtime=False),
                               NoSpeechTranscriber(), folder, PracticeOptions(turns=3, keys=True), poll_key=poll,
                               report=report)
-    session = interviewer.run()
+    return interviewer.run(), events
+
+
+def test_enter_skip_and_quit(tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    session, events = _keyed_interview(folder, {2: "enter"})  # the replacement probe was asked: end this answer
     assert [t for k, t in events if k == "listening"][0] == "answer 1 of 3: speak; Enter or a 1.2 s pause ends your answer"
 
     assert session.status == "interrupted"
@@ -58,6 +66,16 @@ def test_enter_skip_and_quit(tmp_path):
     assert saved.turns[1].probe.text == third == saved.turns[2].prompt
     assert all(t.transcript.is_empty for t in saved.turns)
     assert (folder / "turn-03.wav").is_file()
+
+
+def test_a_skipped_probe_is_stored_on_the_probe_that_replaced_it(tmp_path):
+    _, events = _keyed_interview(tmp_path, {2: "s", 3: "enter"})  # skip the replacement too, then answer
+    first, second, third = [text for kind, text in events if kind == "probe"][:3]
+    saved = load_session(tmp_path)
+    assert saved.turns[0].probe.text == third == saved.turns[1].prompt
+    assert saved.turns[0].probe.skipped == (first, second)
+    raw = json.loads((tmp_path / "session.json").read_text())
+    assert raw["turns"][0]["probe"]["skipped"] == [first, second]
 
 
 def test_without_keys_the_answer_prompt_does_not_offer_enter(tmp_path):

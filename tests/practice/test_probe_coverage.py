@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import queue
 
 import pytest
 
@@ -144,43 +143,6 @@ def test_deepening_skips_a_probe_the_answer_already_covered():
 
 
 # --- item 2: a skipped probe's text is stored -----------------------------------------------------------
-
-class NoSpeechTranscriber:
-    model_name = "none"
-
-    def transcribe(self, clip, hotwords=()):
-        raise AssertionError("nothing was said, so nothing should be transcribed")
-
-
-def test_a_skipped_probe_is_stored_on_the_probe_that_replaced_it(tmp_path):
-    q = URL
-    keys: queue.Queue[str] = queue.Queue()
-    events: list[tuple[str, str]] = []
-
-    def report(kind: str, text: str) -> None:
-        events.append((kind, text))
-        if kind == "listening":
-            keys.put({"answer 1": "enter", "answer 2": "s", "answer 3": "q"}[text[:8]])
-        elif kind == "probe" and sum(k == "probe" for k, _ in events) == 2:
-            keys.put("s")  # skip the replacement too
-        elif kind == "probe" and sum(k == "probe" for k, _ in events) == 3:
-            keys.put("enter")
-
-    def poll():
-        try:
-            return keys.get_nowait()
-        except queue.Empty:
-            return None
-
-    Interviewer(q, load_rubric(q.rubric), ClipMicrophone([]), NullSpeaker(realtime=False), NoSpeechTranscriber(),
-                tmp_path, PracticeOptions(turns=3, keys=True), poll_key=poll, report=report).run()
-    first, second, third = [text for kind, text in events if kind == "probe"][:3]
-    saved = load_session(tmp_path)
-    assert saved.turns[0].probe.text == third == saved.turns[1].prompt
-    assert saved.turns[0].probe.skipped == (first, second)
-    raw = json.loads((tmp_path / "session.json").read_text())
-    assert raw["turns"][0]["probe"]["skipped"] == [first, second]
-
 
 def test_a_session_saved_before_skipped_probes_were_stored_still_loads(tmp_path):
     session = Session(id="old", created_at="2026-11-01T10:00:00+00:00", rubric="system-design", turns=[
