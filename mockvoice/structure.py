@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from .questions import question_count
 from .utterances import Utterance
 
 __all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement"]
@@ -42,7 +43,7 @@ class Structure(BaseModel):
     first_design_at: float | None = None
     first_question_index: int | None = None
     first_question_at: float | None = None  # seconds from the start of speech to the first clarifying question
-    questions_before_design: int = 0
+    questions_before_design: int = 0  # questions, as the scorecard counts them (one sentence can ask several)
     questions_after_design: int = 0
     requirements_first: bool | None = None  # None: no clarifying questions and no design statement, or a reply to a probe
 
@@ -71,7 +72,8 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         if m.feature not in order:
             order.append(m.feature)
     qs = sorted(questions)
-    before = sum(1 for i in qs if design is None or i < design)
+    asks = {i: question_count(texts[i]) for i in qs}
+    before = sum(asks[i] for i in qs if design is None or i < design)
     first_q = qs[0] if qs else None
     if first_q is None and design is None:
         req_first = None
@@ -86,6 +88,6 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         first_question_index=first_q,
         first_question_at=at(first_q) if first_q is not None else None,
         questions_before_design=before,
-        questions_after_design=len(qs) - before,
+        questions_after_design=sum(asks.values()) - before,
         requirements_first=req_first,
     )

@@ -34,7 +34,7 @@ def test_a_sentence_of_three_questions_meets_the_three_question_target():
                       "Then I'd put a cache in front of the database.")
     cq = card.features["clarifying_question"]
     assert cq.count == 3 and cq.met and len(cq.evidence) == 1  # one quote, three questions
-    assert card.structure.requirements_first is True
+    assert card.structure.requirements_first is True and card.structure.questions_before_design == 3
 
 
 def test_questions_asked_after_the_design_started_count_half_each():
