@@ -6,107 +6,112 @@ import re
 
 __all__ = ["advice_for", "topic_of"]
 
-# (topic keywords, {feature: what a strong answer to that kind of question adds})
-_TOPICS: list[tuple[re.Pattern[str], dict[str, str]]] = [
-    (re.compile(r"url|short(?:en|ener| link)|bit\.?ly|tinyurl"), {
+def _rx(words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + words + r")")
+
+
+# (kind of round, topic keywords, {feature: what a strong answer to that kind of question adds}); keywords are word starts,
+# so "drive" must not find "drivers" ("drive\\b") nor "ride" "override" (the leading \\b is added by _rx)
+_TOPICS: list[tuple[str, re.Pattern[str], dict[str, str]]] = [
+    ("design", _rx(r"url|short(?:en|ener| link)|bit\.?ly|tinyurl"), {
         "clarifying_question": "how many links are created a day, the read/write ratio, whether links expire, and whether custom aliases are needed",
         "trade_off": "hash-based versus counter-based ids, or a key-value store versus a relational database for the mapping",
         "failure_mode": "the cache in front of the mapping going down, a viral link becoming a hot key, and id collisions",
         "scale_estimate": "links per day to writes per second, reads at about 100:1, and storage per year",
         "monitoring": "redirect p99 latency and the 404/error rate against an SLO",
     }),
-    (re.compile(r"chat|messag|whatsapp|slack|messenger"), {
+    ("design", _rx(r"chat|messag|whatsapp|slack|messenger"), {
         "clarifying_question": "group sizes, delivery-order guarantees, whether history is stored, and online/offline delivery",
         "trade_off": "fan-out on write versus on read for groups, or websockets versus long polling",
         "failure_mode": "a gateway dying with open connections, duplicate or out-of-order messages on reconnect",
         "scale_estimate": "daily users times messages per user to messages per second, and connections per gateway",
         "monitoring": "delivery latency p99 and open connections per gateway, with alerts",
     }),
-    (re.compile(r"feed|timeline|twitter|instagram|social"), {
+    ("design", _rx(r"feed|timeline|twitter|instagram|social"), {
         "clarifying_question": "the read/write ratio, whether the feed is ranked, and how fresh it must be",
         "trade_off": "push (fan-out on write) versus pull, and the hybrid for accounts with many followers",
         "failure_mode": "fan-out workers falling behind, a celebrity post overloading the writers, a stale cache",
         "scale_estimate": "daily users times feed opens to reads per second, and posts times followers to fan-out writes",
         "monitoring": "time from post to appearance in followers' feeds, and feed latency p99",
     }),
-    (re.compile(r"rate limit|throttl"), {
+    ("design", _rx(r"rate limit|throttl"), {
         "clarifying_question": "whether limits are per user, per key or per IP, how exact they must be, and the request rate",
         "trade_off": "fixed window versus sliding window versus token bucket, or local versus shared counters",
         "failure_mode": "the counter store being unreachable (fail open or closed?) and clock skew between gateways",
         "scale_estimate": "requests per second to counter operations per second on the store",
         "monitoring": "rejected requests per key and limiter latency, with an alert on sudden spikes",
     }),
-    (re.compile(r"notif|email|push|sms"), {
+    ("design", _rx(r"notif|email|push|sms"), {
         "clarifying_question": "which channels, how fast delivery must be, and how many notifications a day",
         "trade_off": "a managed queue versus running Kafka, or batching versus sending at once",
         "failure_mode": "a provider outage (retry with backoff, dead-letter queue) and duplicate sends (idempotency keys)",
         "scale_estimate": "users times notifications per user per day to sends per second at peak",
         "monitoring": "send failure rate per provider and the age of the oldest queued message",
     }),
-    (re.compile(r"payment|checkout|billing|wallet|bank"), {
+    ("design", _rx(r"payment|checkout|billing|wallet|bank"), {
         "clarifying_question": "whether you call a provider, the cost of a double charge, and refunds or partial captures",
         "trade_off": "consistency versus latency on the ledger, or synchronous versus queued capture",
         "failure_mode": "a provider timeout after charging (idempotency keys, reconciliation) and a crash mid-payment",
         "scale_estimate": "payments per day to payments per second at peak",
         "monitoring": "reconciliation mismatches, decline rate and provider latency, with paging",
     }),
-    (re.compile(r"search|autocomplete|typeahead|suggest"), {
+    ("design", _rx(r"search|autocomplete|typeahead|suggest"), {
         "clarifying_question": "query volume, corpus size and update rate, typo tolerance, personalisation, and the latency budget",
         "trade_off": "precomputed suggestions versus a trie, or a managed search service versus running a cluster",
         "failure_mode": "the index lagging behind the source of truth, and a slow search cluster blocking the page",
         "scale_estimate": "searches per second times keystrokes to suggestion requests, and index size in GB",
         "monitoring": "search latency p99, zero-result rate and click-through on results",
     }),
-    (re.compile(r"file|storage|dropbox|drive|upload|photo|video|image"), {
+    ("design", _rx(r"file|storage|dropbox|drive\b|upload|photo|video|image"), {
         "clarifying_question": "maximum file size, sync across devices, version history, and sharing",
         "trade_off": "deduplicating chunks versus simpler deletes, or direct-to-object-storage uploads versus proxying",
         "failure_mode": "uploads dying halfway (resumable chunks) and two devices editing the same file",
         "scale_estimate": "users times storage per user to total petabytes, and uploads per second",
         "monitoring": "upload failure rate per client version and sync lag",
     }),
-    (re.compile(r"ride|uber|lyft|driver|location|delivery app"), {
+    ("design", _rx(r"ride|uber|lyft|driver|location|delivery app"), {
         "clarifying_question": "regions, how often drivers report location, and whether riders see cars move live",
         "trade_off": "geohash versus quadtree for finding nearby drivers",
         "failure_mode": "a hot downtown cell at rush hour, and the matcher crashing mid-match",
         "scale_estimate": "active drivers times location updates to writes per second",
         "monitoring": "match latency and the share of requests with no driver found, per city",
     }),
-    (re.compile(r"cache|caching"), {
+    ("design", _rx(r"cache|caching"), {
         "clarifying_question": "the read/write ratio, how stale data may be, and the size of the hot set",
         "trade_off": "write-through versus cache-aside, and TTL length versus staleness",
         "failure_mode": "a cache stampede when a hot key expires, and the database overloaded when the cache is down",
         "scale_estimate": "hot items times item size to cache memory, and the hit rate needed to protect the database",
         "monitoring": "hit rate, eviction rate and database load, with an alert when the hit rate drops",
     }),
-    (re.compile(r"500|errors? in production|outage|incident|5xx|failing"), {
+    ("debugging", _rx(r"500|errors? in production|outage|incident|5xx|failing"), {
         "clarifying_question": "since when, which endpoints and regions, what share of requests, and what changed recently",
         "trade_off": "rolling back (fast, loses the feature) versus a hotfix (keeps it, slower and riskier)",
         "failure_mode": "a bad deploy, a dependency timing out, or an exhausted pool, and mitigating before fixing",
         "scale_estimate": "the error rate times traffic to failures per second and users affected",
         "monitoring": "the error-rate dashboard split by endpoint and region, then logs and traces for failing requests",
     }),
-    (re.compile(r"slow|latency|performance"), {
+    ("debugging", _rx(r"slow|latency|performance"), {
         "clarifying_question": "who is affected, how slow, and since when",
         "trade_off": "a proper fix (an index, a rewrite) versus a quick mitigation, and what each costs",
         "failure_mode": "a missing index or full scan, pool exhaustion, or a slow dependency",
         "scale_estimate": "how far p99 moved and how many requests it touches",
         "monitoring": "the p99 latency graph and traces to find which span grew",
     }),
-    (re.compile(r"memory|out of memory|oom|leak|restart"), {
+    ("debugging", _rx(r"memory|out of memory|oom\b|leak|restart"), {
         "clarifying_question": "when it started and which release it started with",
         "trade_off": "rolling back now versus debugging in production",
         "failure_mode": "a leak in the new release, and a rollback as the stopgap",
         "scale_estimate": "growth in MB per hour to time until the next crash",
         "monitoring": "the memory graph per instance and restart counts",
     }),
-    (re.compile(r"queue|backlog|lag|consumer"), {
+    ("debugging", _rx(r"queue|backlog|lag\b|consumer"), {
         "clarifying_question": "how far behind, whether it is still growing, and whether volume rose or consumers slowed",
         "trade_off": "scaling out consumers versus protecting a slow downstream",
         "failure_mode": "a poison message blocking a partition, or a slow downstream holding consumers",
         "scale_estimate": "backlog size divided by net drain rate to time to catch up",
         "monitoring": "consumer lag and processing time per message",
     }),
-    (re.compile(r"project|proud|walk me through|disagree|conflict|decision|time you"), {
+    ("behavioral", _rx(r"project|proud|walk me through|disagree|conflict|decision|time you|tell me about|bug|incident"), {
         "clarifying_question": "what the interviewer wants to hear about, if the question is open",
         "trade_off": "the options you considered and why you chose one, with what it cost",
         "failure_mode": "what went wrong along the way and what you did about it",
@@ -117,20 +122,28 @@ _TOPICS: list[tuple[re.Pattern[str], dict[str, str]]] = [
 _SUBJECT = re.compile(r"^(?:design|build|architect|how would you (?:design|build))\s+(?:a |an |the )?(.+?)[.?!]?$", re.I)
 
 
-def topic_of(question: str | None, keywords: tuple[str, ...] = ()) -> dict[str, str] | None:
-    """The advice table of the first topic the question (or keywords) matches."""
+# the kind of round each bundled rubric scores: a debugging question about checkout is about the incident, not
+# payment design, and a behavioral story about an incident is a story; other rubrics may take any topic
+_KINDS = {"system-design": "design", "debugging": "debugging", "behavioral": "behavioral"}
+
+
+def topic_of(question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None) -> dict[str, str] | None:
+    """The advice table of the first topic of the rubric's kind that the question (or keywords) matches."""
     text = " ".join(filter(None, [question or "", *keywords])).lower()
     if not text.strip():
         return None
-    for rx, table in _TOPICS:
-        if rx.search(text):
+    kind = _KINDS.get(rubric or "")
+    for topic_kind, rx, table in _TOPICS:
+        if (kind is None or topic_kind == kind) and rx.search(text):
             return table
-    return None
+    # a debugging round or a story with no topic of its own still gets its kind's general advice (the first table
+    # of that kind: an incident in production, a project story); designs differ too much for one
+    return next((table for topic_kind, _, table in _TOPICS if topic_kind == kind), None) if kind != "design" else None
 
 
-def advice_for(feature: str, question: str | None, keywords: tuple[str, ...] = ()) -> str | None:
-    """One sentence on what a strong answer to this question adds for `feature`, or None without a question."""
-    table = topic_of(question, keywords)
+def advice_for(feature: str, question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None) -> str | None:
+    """One sentence on what a strong answer to this question (scored with `rubric`) adds for `feature`, or None."""
+    table = topic_of(question, keywords, rubric)
     if table and feature in table:
         return f"For this question a strong answer covers {table[feature]}."
     if question and (m := _SUBJECT.match(question.strip())):

@@ -121,7 +121,7 @@ class RuleProbeWriter:
                 text = gap_probe(feature_id, fs, context.question, _hints(context, feature_id))
                 if not context.already_asked(text):
                     reason = (f"{fs.name} partly covered ({fs.count} of {fs.target_min}); acknowledging what was "
-                              f"said and asking for the rest, in place of a {family} probe")
+                              f"said and asking for the rest, in place of its {family} probe")
                     return ProbeRecord(text=text, feature=feature_id, family=family, source=self.source, reason=reason)
             for family in families:
                 text = _first_unasked(context, family)

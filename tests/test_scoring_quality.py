@@ -210,3 +210,18 @@ def test_a_platitude_is_not_a_reflection():
     reflection = lambda said: score_transcript(Transcript.from_text(said), "behavioral").features["reflection"].count  # noqa: E731
     assert reflection("I learned a lot about teamwork.") == 0
     assert reflection("I learned to write the rollback plan before the migration.") == 1
+
+
+@pytest.mark.parametrize("qid, feature, expected, wrong", [
+    ("ride-matching", "trade_off", "geohash", "chunks"),  # "drivers" is not "drive" (file storage)
+    ("checkout-500s", "clarifying_question", "what changed recently", "double charge"),  # an incident, not payment design
+    ("production-incident", "scale_estimate", "outcome with numbers", "failures per second"),  # a story, not debugging
+    ("dns-outage", "failure_mode", "bad deploy", None),  # a debugging round with no topic of its own: incident advice
+])
+def test_question_advice_is_for_the_question_and_its_kind_of_round(qid, feature, expected, wrong):
+    from mockvoice.prompts import find_question
+
+    q = find_question(qid)
+    f = score_transcript(Transcript.from_text("We keep it simple."), q.rubric, question=q.text).features[feature]
+    advice = f.feedback + " " + (f.strong or "")
+    assert expected in advice and (wrong is None or wrong not in advice), advice
