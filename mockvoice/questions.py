@@ -201,11 +201,18 @@ def _starts_answer(next_text: str) -> bool:
 # --- how many questions one utterance asks ------------------------------------------------
 # One spoken sentence often asks several scoping questions ("how many users, and how big can a group get, and are
 # there celebrities with millions of followers?"), and interviewers count each. A further question starts at
-# "and"/"also"/"plus" followed by question word order, or at a wh-question after a pause ("how many farms, how
-# many sensors per farm"). A yes/no question that follows without "and" ("how fresh must it be, is a few seconds
-# okay") narrows the one before it, and "or ..." offers alternatives within it: neither is counted again.
-_NEXT_QUESTION = gated(re.compile(r"(?:^|[,.?]|\b(?:and|also|plus))\s(?:(?:and|also|plus)\s(?:, )?(?:" + _WH + "|" + _WH_NOUN + "|" + _INV
-                                  + r")|(?:" + _WH + r"))\b"))
+# "and"/"also"/"plus" followed by question word order, at a wh-question after a pause ("how many farms, how many
+# sensors per farm", "what latency budget"), or at a yes/no question after a pause ("what is the qps, is it
+# global"). A yes/no question that offers alternatives or an example ("how fresh must it be, is a few seconds
+# okay", "what's the typical file, is it docs or video") narrows the one before it, and "or ..." offers
+# alternatives within it: neither is counted again.
+_AUX = r"(?:is|are|was|were|i|we|you|they|it|if|can|could|would|should|will|does|do|did|has|have|had|may|might|must)"
+_WH_ANY = r"(?:" + _WH + r"|" + _WH_NOUN + r"|what (?!" + _AUX + r"\b)\w+)"  # "what latency budget": not "which", a relative clause
+_NEXT_QUESTION = gated(re.compile(r"\b(?:and|also|plus)\s(?:, )?(?:" + _WH_ANY + "|which (?!" + _AUX + r"\b)\w+|" + _INV
+                                  + r")\b|[,.?]\s" + _WH_ANY + r"\b"))
+_NEXT_YES_NO = gated(re.compile(r"[,.?]\s(?:" + _INV + r"|(?:is|are|do|does|did|will|would|should|can|could|must|has|have|was|were)\s"
+                                 r"(?!(?:that|this|it)\b)[a-z][\w-]*\s\w+)\b"))
+_NARROWS = re.compile(r"\b(?:or|like|acceptable|okay|ok|fine|enough|a problem|right|correct|true|fair)\b|\d")
 _LEAD_IN = re.compile(r"^(?:(?:and|also|plus|so|okay|ok|first|then|but|now)\s(?:, )?)*(?:" + _EMBED + r")?[\s,.?]*")
 MOST_PER_UTTERANCE = 3  # a list of five things asked in one breath is still read as a few questions, not five
 
@@ -214,8 +221,13 @@ def question_count(text: str) -> int:
     """How many scoping questions one clarifying-question utterance (cleaned text) asks: 1 to MOST_PER_UTTERANCE."""
     if (first := _QSTART.search(text)) is None:
         return 1
-    cuts = [m.start() for m in _NEXT_QUESTION.finditer(text, first.end()) if m.start() > first.start()]
-    bounds = [first.start(), *cuts, len(text)]
+    starts = {m.start() for m in _NEXT_QUESTION.finditer(text, first.end())}
+    yes_no = sorted(m.start() for m in _NEXT_YES_NO.finditer(text, first.end()))
+    for k, at in enumerate(yes_no):  # a yes/no question that narrows the one before it is part of it
+        end = min([s for s in (*starts, *yes_no[k + 1:]) if s > at] + [len(text)])
+        if not _NARROWS.search(text, at, end):
+            starts.add(at)
+    bounds = [first.start(), *sorted(s for s in starts if s > first.start()), len(text)]
     asked = 0
     for a, b in zip(bounds, bounds[1:]):
         seg = text[a:b].strip(" ,.?")

@@ -24,6 +24,13 @@ from mockvoice.spoken import clean
     ("how many users , and what's the team like", 1),  # nor a question about the employer
     ("how many users , how many groups , how many messages , and how many regions , and which devices", 3),  # at most 3
     ("i'm assuming two regions , is that right", 1),
+    ("how many users , is that right", 1),  # a confirmation of the question before
+    # as speech-to-text writes them: no commas, or a list of short wh-questions, or yes/no questions after pauses
+    ("how many users do we have and what is the read write ratio and do we need strong consistency", 3),
+    ("how many users , what read write ratio , what latency budget , and what consistency ?", 3),
+    ("what is the expected qps , is it global , and must it be strongly consistent ?", 3),
+    ("do group chats go up to 10 people or 10000 , is end-to-end encryption required , and what latency is acceptable ?", 3),
+    ("what privacy rules are we under , i assume hipaa , which changes where we can log", 1),  # "which": a relative clause
 ])
 def test_question_count(text, n):
     assert question_count(clean(text)) == n

@@ -123,7 +123,7 @@ def test_an_unpunctuated_paste_is_cut_into_clauses_as_speech_is():
     assert len({u.sentence for u in utts}) == 1  # clauses of one sentence: judged joined as well (detection._split_sentences)
     card = score_transcript(Transcript.from_text(text))
     assert card.features["monitoring"].count == 1 and card.features["failure_mode"].count == 0
-    assert card.features["clarifying_question"].count == 1
+    assert card.features["clarifying_question"].count == 2  # how many messages, and do we need receipts: two questions
 
 
 def test_a_rubric_with_no_clarifying_questions_passes_no_requirements_first_verdict():
