@@ -108,11 +108,15 @@ def _asks(method: str, hits: tuple[Hit, ...], texts: list[str]) -> list[int]:
     return [question_count(" ".join(texts[h.index:(h.through or h.index) + 1])) for h in hits]
 
 
-def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool) -> list[str]:
+def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool, rubric_id: str) -> list[str]:
     out = []
     if cq_met and s.requirements_first is False and s.first_design_index is not None:
-        out.append(f"Structure: you started designing ({_quote(utts[s.first_design_index].text)}) before your first scoping "
-                   "question; ask first, then design.")
+        said = _quote(utts[s.first_design_index].text)
+        if rubric_id == "debugging":  # an incident is not designed: acting before scoping is the mistake
+            out.append(f"Structure: you went to the system ({said}) before your first scoping question; ask who is "
+                       "affected, since when and what changed, then act.")
+        else:
+            out.append(f"Structure: you started designing ({said}) before your first scoping question; ask first, then design.")
     if s.first_question_at is not None and s.first_question_at > 60:
         out.append(f"Structure: the first clarifying question came {s.first_question_at:.0f} s in; ask within the first minute.")
     return out
@@ -146,7 +150,8 @@ def score_transcript(
     for feat in rb.features:
         m = feat.detect.method
         analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
-    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset))
+    looking = frozenset(i for f in rb.features if f.detect.method == "monitoring" for i in analyses[f.id].indices)
+    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset), looking)
     # "questions before design" is a rule for the opening answer, and for rubrics that ask for questions
     # (a behavioral story is not told to scope before it "designs")
     if follow_up or not any(f.detect.method == "clarifying_question" for f in rb.features):
@@ -188,5 +193,5 @@ def score_transcript(
         opening = {f.id for f in rb.features if f.detect.method == "clarifying_question"}
         gaps = [fid for fid in gaps if fid not in opening]
     feedback = (tuple(features[fid].feedback for fid in gaps)
-                + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met)) + tuple(_delivery_feedback(rb, delivery)))
+                + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met, rb.id)) + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

@@ -53,8 +53,13 @@ def is_design_statement(clean_text: str) -> bool:
     return bool(_DESIGN.search(clean_text))
 
 
-def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: set[int]) -> Structure:
-    """Where each feature appeared, when the design started, and whether questions came first."""
+def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: set[int],
+                      looking: frozenset[int] = frozenset()) -> Structure:
+    """Where each feature appeared, when the design started, and whether questions came first.
+
+    `looking`: utterances that read metrics, logs or dashboards. Looking is not designing: in a debugging
+    round it is what comes first ("I'd check the error-rate dashboard by endpoint"), next to scoping questions.
+    """
     n = len(utts)
     origin = next((u.start for u in utts if u.start is not None), None)
 
@@ -62,7 +67,7 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         s = utts[i].start
         return round(s - origin, 2) if s is not None and origin is not None else None
 
-    design = next((i for i, t in enumerate(texts) if i not in questions and is_design_statement(t)), None)
+    design = next((i for i, t in enumerate(texts) if i not in questions and i not in looking and is_design_statement(t)), None)
     marks = sorted(
         (Mark(feature=f, index=i, start=at(i), position=round(i / max(n - 1, 1), 3)) for f, idx in hits.items() for i in idx),
         key=lambda m: (m.index, m.feature),

@@ -225,3 +225,15 @@ def test_question_advice_is_for_the_question_and_its_kind_of_round(qid, feature,
     f = score_transcript(Transcript.from_text("We keep it simple."), q.rubric, question=q.text).features[feature]
     advice = f.feedback + " " + (f.strong or "")
     assert expected in advice and (wrong is None or wrong not in advice), advice
+
+
+def test_a_debugging_answer_that_reads_the_dashboards_first_is_not_told_it_designed_first():
+    """DOMAIN.md: a debugging round wants logs and metrics first; looking is not designing."""
+    looks = score_text("I'd check the dashboard for error rate by endpoint. Then I'd look at the logs. When did it start? "
+                       "Did anything ship today? Which regions are affected?", "debugging")
+    assert looks.structure.requirements_first is True
+    assert not any(line.startswith("Structure: you") for line in looks.feedback)
+    acts = score_text("I'd restart the payment service and add two more servers. When did it start? Did anything ship "
+                      "today? Which regions are affected?", "debugging")
+    assert acts.structure.requirements_first is False
+    assert any("you went to the system" in line and "since when" in line for line in acts.feedback), acts.feedback
