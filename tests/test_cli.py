@@ -178,12 +178,16 @@ def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
     (("score", "a.txt", "--rubric"), "requires an argument"),
     (("replay", "last", "--from", "-3"), "--from"),
     (("rescore", "--workers", "-3"), "--workers"),
+    (("report",), "Missing argument"),
+    (("score", "a.txt", "b.txt"), "unexpected extra argument"),
+    (("replay", "last", "--turn", "0"), "--turn"),
 ])
 def test_a_usage_mistake_is_a_usage_message_not_an_internal_error(cli, args, needle):
     """Typos in options or arguments get click's usage message and exit 2, whichever click typer brings (it vendors one)."""
     res = cli(*args)
     assert res.code == 2, (res.code, res.err)
-    assert needle in res.err and "Error: " in res.err
+    assert needle in res.err and res.err.startswith("Error: ") and "--help" in res.err
+    assert len(res.err.strip().splitlines()) == 1, res.err  # one line, not click's usage block
     assert "InternalError" not in res.err and "Traceback" not in res.err
 
 

@@ -42,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.exit_code
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except _USAGE_ERRORS as exc:
-        exc.show()
+    except _USAGE_ERRORS as exc:  # one line, like every other error, not click's usage block
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "mockvoice"
+        err_console.print(tagged("Error:", "bold red", f"{exc.format_message().strip().rstrip('.')}; see `{where} --help`"),
+                          highlight=False, soft_wrap=True)
         code = exc.exit_code
     except (KeyboardInterrupt, *_ABORTS):
         err_console.print("Interrupted.")
