@@ -71,6 +71,7 @@ def test_not_clarifying_questions(family, text):
     ("we looked at Kafka or a plain Postgres queue, and went with Postgres because the volume is small and we already run it", True),
     ("we considered Kafka or RabbitMQ and went with Kafka", False),  # a choice, nothing weighed
     ("I looked at the logs and the dashboards and went with a rollback because the error rate kept climbing", False),
+    ("I was torn between push and pull for the feed; pull won because celebrities have millions of followers", True),
 ])
 def test_trade_offs_and_name_dropping(text, positive):
     assert found("trade_off", text) is positive
@@ -88,6 +89,8 @@ def test_trade_offs_and_name_dropping(text, positive):
     ("kubernetes has self healing so if a pod crashes it just comes back and users don't notice", False),
     ("when the upload completes we put a job on a queue and the workers pick it up", False),
     ("if a worker dies mid job another worker picks it up after the visibility timeout", True),
+    # a concrete failure with no failure word in it
+    ("Two servers handed the same counter range would mint the same short code, so ranges are leased from ZooKeeper", True),
 ])
 def test_failure_modes_and_denial(text, positive):
     assert found("failure_mode", text) is positive
@@ -119,6 +122,8 @@ def test_scale_estimates_need_arithmetic(text, positive):
     ("we send the user an alert when their package ships", False),
     ("the write ahead log makes the database durable", False),
     ("sellers have a dashboard showing their sales", False),
+    ("Our SLO is 99.9 percent of redirects under 100 ms", True),
+    ("99 percent of our users are on the mobile app", False),
 ])
 def test_monitoring_versus_product_features(text, positive):
     assert found("monitoring", text) is positive
