@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +12,33 @@ from pathlib import Path
 from .errors import SessionError
 from .session import SESSION_FILE, Session, load_session, recordings_root
 from .versions import list_score_versions
+from .writes import RECORDINGS_HINT, storage_error
 
-__all__ = ["SessionSummary", "list_sessions", "resolve_session", "open_session", "session_length", "turn_audio_path", "wav_seconds"]
+__all__ = ["SessionSummary", "recordings_folder", "missing_folder", "list_sessions", "resolve_session", "open_session",
+           "session_length", "turn_audio_path", "wav_seconds"]
+
+
+def recordings_folder(root: str | os.PathLike | None = None) -> tuple[Path, bool]:
+    """The recordings root for a command that only reads it, and whether it exists. A file where the folder
+    should be, or a folder that cannot be read, is one StorageError line; nothing is created."""
+    base = recordings_root(root)
+    try:
+        mode = os.stat(base).st_mode
+        if not stat.S_ISDIR(mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(base))
+        if not os.access(base, os.R_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(base))
+    except FileNotFoundError:
+        return base, False
+    except OSError as exc:  # ENOTDIR also when a parent of the path is a file
+        raise storage_error(base, exc, "read sessions from it", RECORDINGS_HINT) from exc
+    return base, True
+
+
+def missing_folder(base: Path) -> str:
+    """What a reading command says when the recordings folder is not there (a typo, or nothing recorded)."""
+    return (f"the recordings folder {base} does not exist; record a session with `mockvoice practice`, "
+            f"or {RECORDINGS_HINT} if they are elsewhere")
 
 
 @dataclass(frozen=True)
@@ -28,6 +55,7 @@ class SessionSummary:
     source: str
     status: str
     rescored_with: str | None = None  # the rubric id of that newest re-score
+    source_file: str | None = None  # an import's source file name: whose answer it is
 
 
 def turn_audio_path(folder: Path, name: str | None) -> Path | None:
@@ -74,6 +102,7 @@ def _summary(folder: Path, s: Session) -> SessionSummary:
         source=s.source,
         status=s.status,
         rescored_with=None if newest is None else newest.rubric,
+        source_file=s.source_file,
     )
 
 
@@ -100,6 +129,8 @@ def resolve_session(ref: str, root: str | os.PathLike | None = None) -> Path:
     """The folder of a session given as a folder path, an id (or unique id prefix) under the root, or `last`."""
     base = recordings_root(root)
     if ref == "last":
+        if not recordings_folder(base)[1]:
+            raise SessionError(f"no sessions: {missing_folder(base)}")
         sessions, _ = list_sessions(base)
         if not sessions:
             raise SessionError(f"no sessions in {base}; record one with `mockvoice practice` or `mockvoice demo`")
@@ -107,10 +138,12 @@ def resolve_session(ref: str, root: str | os.PathLike | None = None) -> Path:
     as_path = Path(ref).expanduser()
     if (as_path / SESSION_FILE).is_file() or (as_path.is_dir() and (os.sep in ref or ref.startswith("."))):
         return as_path
-    if (base / ref).is_dir():
-        return base / ref
     if as_path.name == SESSION_FILE and as_path.is_file():
         return as_path.parent
+    if not recordings_folder(base)[1]:
+        raise SessionError(f"no session {ref!r}: {missing_folder(base)}")
+    if (base / ref).is_dir():
+        return base / ref
     matches = sorted(p for p in _candidates(base) if p.name.startswith(ref))
     if len(matches) == 1:
         return matches[0]

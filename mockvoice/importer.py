@@ -5,7 +5,9 @@ An imported session looks like a one-turn practice session: the audio converted 
 Its date is the file's modification time, so old practice lands in the right place in the history.
 Everything that can fail (decoding, speech-to-text, scoring) runs before the folder is created,
 and a failure while writing removes the folder: an import is whole or absent. The session keeps the
-SHA-256 of the source file's bytes, so a re-run over the same files can skip them (`already_imported`).
+SHA-256 of the source file's bytes, so a re-run over the same files can skip them (`already_imported`),
+and its name, so an instructor importing a class's answers can tell whose each session is (`folder_files` lists
+the answers in a folder).
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from .scoring import score_transcript
 from .session import Session, Turn, new_session_dir, save_session
 from .transcriber import Transcriber
 
-__all__ = ["TEXT_SUFFIXES", "QuestionRef", "resolve_question", "source_digest", "already_imported", "import_file"]
+__all__ = ["TEXT_SUFFIXES", "AUDIO_SUFFIXES", "QuestionRef", "FolderFiles", "resolve_question", "folder_files",
+           "source_digest", "already_imported", "import_file"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+# What `load_audio` decodes (PyAV/FFmpeg), by the names recorders and phones give: what a folder import picks up.
+AUDIO_SUFFIXES = {".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp4", ".webm", ".wma",
+                  ".aif", ".aiff", ".amr", ".3gp", ".caf"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,28 @@ def resolve_question(question_id: str | None) -> QuestionRef:
         return QuestionRef(question_id)
     q = find_question(question_id, questions)
     return QuestionRef(q.id, q.text, q.rubric)
+
+
+@dataclass(frozen=True)
+class FolderFiles:
+    """What a folder holds for an import: its answers (audio and transcripts, by name) and how many other files."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    others: int
+
+
+def folder_files(folder: str | os.PathLike) -> FolderFiles:
+    """The audio files and transcripts directly inside `folder`, sorted by name; hidden files and sub-folders are
+    left out, other files counted. An unreadable folder is one InputFileError line."""
+    folder = Path(folder)
+    try:
+        entries = sorted((e for e in os.scandir(folder) if not e.name.startswith(".")), key=lambda e: (e.name.casefold(), e.name))
+        files = [e for e in entries if e.is_file()]
+    except OSError as exc:
+        raise InputFileError(f"{folder}: cannot read the folder ({exc.strerror or type(exc).__name__})") from exc
+    keep = tuple(Path(e.path) for e in files if Path(e.name).suffix.lower() in AUDIO_SUFFIXES | TEXT_SUFFIXES)
+    return FolderFiles(folder, keep, len(files) - len(keep))
 
 
 def _check_source(src: Path) -> None:
@@ -109,7 +137,7 @@ def import_file(
         transcript = transcribe_for_rubric(clip, rb, model, transcriber)
     card = score_transcript(transcript, rb, question=question.text or None)
     when = datetime.fromtimestamp(src.stat().st_mtime, tz=timezone.utc)
-    folder = new_session_dir(root, label=question.id or src.stem, now=when.astimezone())
+    folder = new_session_dir(root, label=(question.id, src.stem), now=when.astimezone())
     try:
         audio_name = None
         if clip is not None:
@@ -118,7 +146,7 @@ def import_file(
         session = Session(
             id=folder.name, created_at=when.isoformat(timespec="seconds"), source="import", status="complete",
             question_id=question.id, question=question.text, rubric=rb.id, rubric_hash=rb.content_hash,
-            model=transcript.model, source_sha256=digest,
+            model=transcript.model, source_sha256=digest, source_file=src.name,
             turns=[Turn(index=1, prompt=question.text or f"(imported from {src.name})", audio=audio_name,
                         transcript=transcript, scorecard=card)],
         )

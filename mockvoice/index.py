@@ -24,19 +24,22 @@ from .versions import SCORES_DIR, ScoreVersion, read_score_version, summarise_ca
 __all__ = ["INDEX_FILE", "SessionRow", "Stat", "Index", "read_session", "read_session_summary", "session_row", "stat_session", "parse_since", "utc_iso"]
 
 INDEX_FILE = ".mockvoice-index.sqlite"
-_SCHEMA = 2  # 2: source_sha256 (an import's source file hash); an older index is rebuilt from the folders
+# 2: source_sha256 (an import's source file hash); 3: source_file (its name) and each version file's mtime and size.
+# An index of another schema is rebuilt from the folders.
+_SCHEMA = 3
 _DDL = """
 CREATE TABLE IF NOT EXISTS sessions(
   path TEXT PRIMARY KEY, name TEXT, id TEXT, created_at TEXT, source TEXT, status TEXT,
   question_id TEXT, question TEXT, rubric TEXT, rubric_hash TEXT, turns INTEGER, duration REAL,
-  overall REAL, features TEXT, error TEXT, source_sha256 TEXT, mtime_ns INTEGER, size INTEGER, scores_mtime_ns INTEGER);
+  overall REAL, features TEXT, error TEXT, source_sha256 TEXT, source_file TEXT,
+  mtime_ns INTEGER, size INTEGER, scores_mtime_ns INTEGER);
 CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
 CREATE TABLE IF NOT EXISTS versions(
   path TEXT, file TEXT, rubric TEXT, rubric_hash TEXT, transcript TEXT, created_at TEXT,
-  overall REAL, features TEXT, PRIMARY KEY(path, file));
+  overall REAL, features TEXT, mtime_ns INTEGER, size INTEGER, PRIMARY KEY(path, file));
 """
 _COLS = ("path", "name", "id", "created_at", "source", "status", "question_id", "question", "rubric",
-         "rubric_hash", "turns", "duration", "overall", "features", "error", "source_sha256")
+         "rubric_hash", "turns", "duration", "overall", "features", "error", "source_sha256", "source_file")
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class SessionRow:
     features: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     source_sha256: str | None = None
+    source_file: str | None = None
 
 
 def session_row(folder: Path, session: Session) -> SessionRow:
@@ -96,7 +100,7 @@ def session_row(folder: Path, session: Session) -> SessionRow:
         path=str(folder), name=folder.name, id=session.id, created_at=session.created_at, source=session.source,
         status=session.status, question_id=session.question_id, question=session.question, rubric=session.rubric,
         rubric_hash=session.rubric_hash, turns=len(session.turns), duration=round(sum(durations), 2) if durations else None,
-        overall=overall, features=feats, source_sha256=session.source_sha256,
+        overall=overall, features=feats, source_sha256=session.source_sha256, source_file=session.source_file,
     )
 
 
@@ -248,9 +252,9 @@ class Index:
             f"VALUES({','.join('?' * len(_COLS))},?,?,?)", values + [st.mtime_ns, st.size, st.scores_mtime_ns])
 
     def put_version(self, folder: Path, v: ScoreVersion, scores_mtime_ns: int | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO versions VALUES(?,?,?,?,?,?,?,?)",
+        self.db.execute("INSERT OR REPLACE INTO versions VALUES(?,?,?,?,?,?,?,?,?,?)",
                         (str(folder), v.path.name, v.rubric, v.rubric_hash, v.transcript, v.created_at,
-                         v.overall, json.dumps(v.features)))
+                         v.overall, json.dumps(v.features), v.mtime_ns, v.size))
         if scores_mtime_ns is not None:
             self.db.execute("UPDATE sessions SET scores_mtime_ns=? WHERE path=?", (scores_mtime_ns, str(folder)))
 
@@ -308,6 +312,12 @@ class Index:
         rows = self.db.execute("SELECT source_sha256, path FROM sessions WHERE source_sha256 IS NOT NULL "
                                "AND error IS NULL ORDER BY created_at DESC, path DESC")
         return dict(rows.fetchall())
+
+    def version_stamps(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(session path, version file name) -> the mtime and size the file had when it was read. A file
+        that could not be parsed has none, so a re-score writes it again; a file changed since is read again."""
+        rows = self.db.execute("SELECT path, file, mtime_ns, size FROM versions WHERE mtime_ns IS NOT NULL")
+        return {(p, f): (m, n) for p, f, m, n in rows}
 
     def broken(self) -> list[SessionRow]:
         return self._rows("WHERE error IS NOT NULL ORDER BY path")

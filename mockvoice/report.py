@@ -64,7 +64,7 @@ header.top{padding:18px 24px;background:#1d2a3a;color:#fff}header.top h1{margin:
 header.top p{margin:0;color:#c9d3df}main{padding:16px 24px}.cols{display:grid;gap:16px;
 grid-template-columns:repeat(var(--n),minmax(340px,1fr));overflow-x:auto}.session{background:#fff;border-radius:8px;
 padding:14px 16px;box-shadow:0 1px 3px #0002}.session h2{font-size:16px;margin:0 0 6px}.badge{display:inline-block;
-padding:2px 9px;border-radius:12px;background:#1d2a3a;color:#fff;font-weight:600}.muted{color:#66707c;font-size:13px}
+padding:2px 9px;border-radius:12px;background:#1d2a3a;color:#fff;font-weight:600}.muted{color:#66707c;font-size:13px}.from{font-weight:400;color:#405468}
 .turn{border-top:1px solid #e3e6ea;margin-top:14px;padding-top:10px}.prompt{background:#eef2f7;border-left:4px solid #1d2a3a;
 padding:6px 10px;border-radius:4px}.kind{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:#66707c;margin-right:6px}
 audio{width:100%;margin:8px 0 4px}audio.said{width:50%;height:28px;margin:4px 0 0;vertical-align:middle}.timeline{position:relative;height:22px;background:#eceff3;border-radius:4px;margin:4px 0 10px;cursor:pointer}
@@ -317,7 +317,8 @@ def _session_html(si: int, folder: Path, view: ScoreView) -> str:
     s = view.session
     overall = s.overall
     length = session_length(folder, s)
-    parts = [f'<section class="session" id="session-{si}"><h2>{_e(s.created_at[:16].replace("T", " "))} '
+    source = f'<span class="from">{_e(s.source_file)}</span> ' if s.source_file else ""  # whose answer (an import)
+    parts = [f'<section class="session" id="session-{si}"><h2>{_e(s.created_at[:16].replace("T", " "))} {source}'
              + (f'<span class="badge">{overall:.0f}/100</span>' if overall is not None else "") + "</h2>",
              f'<p class="muted">{_e(s.id)} · {_e(s.source)} · {_e(s.status)} · rubric {_e(s.rubric)} · '
              f"{len(s.turns)} turn(s){f' · {_t(length)}' if length else ''}</p>",
@@ -375,7 +376,9 @@ def build_report(sessions: list[tuple[Path, Session]], version: str = LATEST) ->
     note = "" if len(questions) < 2 else '<p class="muted">Note: these sessions answer different questions.</p>'
     csp = (f"default-src 'none'; media-src data:; img-src data:; style-src 'unsafe-inline'; "
            f"script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'")
-    title = "mockvoice report" + (f" · {len(sessions)} sessions" if len(sessions) > 1 else "")
+    files = list(dict.fromkeys(s.source_file for _, s in sessions if s.source_file))
+    title = ("mockvoice report" + (f" · {', '.join(files)}" if 0 < len(files) <= 3 else "")
+             + (f" · {len(sessions)} sessions" if len(sessions) > 1 else ""))
     body = "".join(_session_html(i, f, v) for i, ((f, _), v) in enumerate(zip(sessions, views)))
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -27,7 +27,7 @@ from .rescore_work import (  # noqa: F401 (_cards, _GC_THRESHOLD: re-exported fo
     _GC_THRESHOLD, _STATE, ItemResult, Job, _cards, _chunks, _init_worker, _process_chunk, _version_key, process_session,
 )
 from .session import SESSION_FILE
-from .versions import SCORES_DIR, has_version
+from .versions import SCORES_DIR
 
 __all__ = ["Job", "ItemResult", "Plan", "Summary", "plan", "run", "process_session"]
 
@@ -55,6 +55,18 @@ def _is_root(path: Path) -> bool:
     return not entries or any(e.is_dir() for e in entries)
 
 
+def _known_version(path: str, stamp: tuple[int, int] | None) -> bool:
+    """Whether a version file is there, not empty, and as the index read it (one stat: a re-run of
+    thousands of sessions does no more); a damaged file the index could not parse has no stamp."""
+    if stamp is None:
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_size > 0 and (st.st_mtime_ns, st.st_size) == stamp
+
+
 def plan(targets: Iterable[Path], job: Job) -> Plan:
     """Split the work: cheap answers from the index and stat checks now, the rest for the workers."""
     p = Plan()
@@ -77,6 +89,7 @@ def plan(targets: Iterable[Path], job: Job) -> Plan:
             p.todo.append((folder, idx))
         for folder, st in rescored:
             idx.load_versions(folder, st)
+        stamps = idx.version_stamps()
         for folder, st in same + rescored:
             row = rows[str(folder)]
             if row.error:
@@ -90,9 +103,9 @@ def plan(targets: Iterable[Path], job: Job) -> Plan:
             except MockvoiceError:
                 p.todo.append((folder, idx))  # the worker reports it with the session's context
                 continue
-            if has_version(f"{folder}{os.sep}{SCORES_DIR}{os.sep}{vkey}.json"):
+            if _known_version(f"{row.path}{os.sep}{SCORES_DIR}{os.sep}{vkey}.json", stamps.get((row.path, f"{vkey}.json"))):
                 p.done.append(ItemResult(row.path, "skipped", key=vkey))
-            else:
+            else:  # not written yet, or a file the index could not parse or has not seen as it is: a worker looks
                 p.todo.append((folder, idx))
         idx.commit()
     return p

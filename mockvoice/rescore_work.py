@@ -12,9 +12,8 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import MockvoiceError, SessionError
@@ -23,13 +22,12 @@ from .rubric import Rubric, load_rubric
 from .scoring import score_transcript
 from .transcript import Joined
 from .versions import (
-    _TURNS, SCORES_DIR, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
+    _TURNS, SCORES_DIR, VERSION_FILE, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
     score_key, score_path, score_version_json, transcript_path, transcript_version_json,
 )
 
 __all__ = ["Job", "ItemResult", "process_session"]
 
-_VERSION_NAME = re.compile(r"^(?P<rid>.+)-(?P<hash>[0-9a-f]{12})(?:\.(?P<model>.+))?\.json$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ def _versions_and_before(folder: Path, rubric_id: str) -> tuple[list[ScoreVersio
     except OSError:
         return [], None
     for name in names:
-        if _VERSION_NAME.match(name):
+        if VERSION_FILE.match(name):
             try:
                 versions.append(read_score_version(folder / SCORES_DIR / name)[0])
             except SessionError:
@@ -189,11 +187,15 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     model = job.model or _retranscribed(folder, versions)
     vkey = _version_key(job.rubric or session.rubric, model, rubrics)
     target = score_path(folder, vkey)
+    damaged = None
     if has_version(target):
-        return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
+        if any(v.path.name == target.name for v in versions):
+            return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
+        damaged = f"{folder.name}: a damaged version {target.name} (it could not be read) was written again"
     before = (prev.overall, prev.features) if prev else (row.overall, row.features)
     if job.dry_run:
-        return ItemResult(key, "would", key=vkey, row=row, stat=st, versions=versions, before=before)
+        return ItemResult(key, "would", damaged and damaged.replace("was written", "would be written"), key=vkey,
+                          row=row, stat=st, versions=versions, before=before)
     try:
         transcripts = _retranscribe(folder, session, rb, model, writes) if model else [t.transcript for t in session.turns]
     except MockvoiceError as exc:
@@ -207,7 +209,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
         return ItemResult(key, "failed", str(exc), row=row, stat=st)
     head = json.loads(text[: text.index(_TURNS)] + "}")  # the summary just written
     new = ScoreVersion(target, rb.id, rb_hash, model, head["created_at"], head["overall"], head["features"])
-    return ItemResult(key, "rescored", key=vkey, row=row, stat=st, versions=versions + [new],
+    return ItemResult(key, "rescored", damaged, key=vkey, row=row, stat=st, versions=versions + [new],
                       before=before, after=(new.overall, new.features))
 
 
@@ -246,10 +248,20 @@ def _process_chunk(folders: list[str]) -> list[ItemResult]:
     except BaseException:
         writes.discard()
         raise
-    for r in out:  # the stat after the rename, so the index sees the folder as up to date
+    for r in out:  # the stats after the rename, so the index sees the folder and the new version as up to date
         if r.status == "rescored":
             r.stat = stat_session(Path(r.path))
+            r.versions[-1] = _stamped(r.versions[-1])
     return out
+
+
+def _stamped(v: ScoreVersion) -> ScoreVersion:
+    """A version just written, with its file's mtime and size (none when the file is gone already)."""
+    try:
+        st = os.stat(v.path)
+    except OSError:
+        return v
+    return replace(v, mtime_ns=st.st_mtime_ns, size=st.st_size)
 
 
 def _chunks(items: list, size: int, workers: int = 1) -> list[list]:

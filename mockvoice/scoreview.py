@@ -9,7 +9,7 @@ each answer gets the evidence that falls in it (`sliced`), the verdicts stay the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,9 +18,9 @@ from .errors import MockvoiceError, SessionError
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .session import Session
 from .transcript import Transcript
-from .versions import list_score_versions, read_score_version, read_transcript_version, transcript_path
+from .versions import VERSION_FILE, read_score_version, read_score_versions, read_transcript_version, transcript_path
 
-__all__ = ["ORIGINAL", "LATEST", "VersionError", "VersionInfo", "ScoreView", "list_versions", "choose", "when"]
+__all__ = ["ORIGINAL", "LATEST", "VersionError", "VersionInfo", "ScoreView", "list_versions", "repair_hint", "choose", "when"]
 
 ORIGINAL = "original"
 LATEST = "latest"
@@ -73,6 +73,7 @@ class ScoreView:
     versions: tuple[VersionInfo, ...]  # the original first, then re-scores oldest to newest
     sliced: bool = False  # answers carry their share of a whole-interview card: verdicts are the whole card's
     notes: tuple[str, ...] = ()  # versions passed over (unreadable, transcript missing)
+    damaged: tuple[Path, ...] = ()  # version files that cannot be read at all: not listed in `versions`
 
     @property
     def latest(self) -> VersionInfo:
@@ -103,12 +104,29 @@ def _original(session: Session) -> VersionInfo:
     return VersionInfo(ORIGINAL, session.rubric, session.rubric_hash or known, session.created_at, None, session.overall)
 
 
+def _versions(folder: Path, session: Session) -> tuple[list[VersionInfo], list[Path]]:
+    readable, damaged = read_score_versions(folder)
+    out = [_original(session)]
+    for sv in readable:
+        out.append(VersionInfo(sv.path.stem, sv.rubric, sv.rubric_hash, sv.created_at, sv.transcript, sv.overall, sv.path))
+    return out, damaged
+
+
 def list_versions(folder: Path, session: Session) -> list[VersionInfo]:
     """Every set of scores of a session: the original first, then each readable re-score, oldest first."""
-    out = [_original(session)]
-    for sv in list_score_versions(folder):
-        out.append(VersionInfo(sv.path.stem, sv.rubric, sv.rubric_hash, sv.created_at, sv.transcript, sv.overall, sv.path))
-    return out
+    return _versions(folder, session)[0]
+
+
+def repair_hint(path: Path) -> str:
+    """How to replace a damaged version file: re-score with its rubric (while that rubric is unchanged: the
+    file name holds its hash), else delete it."""
+    m = VERSION_FILE.match(path.name)
+    if m is None:
+        return f"it is not a score version: move {path} out of the scores folder"
+    again = f"mockvoice rescore {path.parent.parent} --rubric {m['rid']}"
+    if m["model"]:
+        again += f" --retranscribe --model {m['model']}"
+    return f"`{again}` writes it again while rubric {m['rid']} is unchanged; otherwise delete the file"
 
 
 def _pick(key: str, versions: list[VersionInfo], session: Session) -> VersionInfo:
@@ -126,13 +144,16 @@ def _pick(key: str, versions: list[VersionInfo], session: Session) -> VersionInf
 
 def choose(folder: Path, session: Session, key: str = LATEST) -> ScoreView:
     """The session as score version `key` shows it: `latest` (the default), `original`, or a key as listed."""
-    versions = list_versions(folder, session)
+    versions, damaged = _versions(folder, session)
+    for p in damaged:
+        if key == p.stem:  # asked for by name: say why it cannot be shown, not that there is no such version
+            raise SessionError(f"{p}: unreadable score version (damaged or cut short); {repair_hint(p)}")
     if key != LATEST:
-        return _view(session, _pick(key, versions, session), versions)
-    notes = []
+        return replace(_view(session, _pick(key, versions, session), versions), damaged=tuple(damaged))
+    notes = [f"damaged score version {p.name} is left out: {repair_hint(p)}" for p in damaged]
     for info in reversed(versions):  # the newest one that can be read whole
         try:
-            return _view(session, info, versions, tuple(notes))
+            return replace(_view(session, info, versions, tuple(notes)), damaged=tuple(damaged))
         except MockvoiceError as exc:
             notes.append(f"skipped {info.key}: {exc}")
     raise AssertionError("the original always loads")  # pragma: no cover

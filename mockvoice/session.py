@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
+import unicodedata
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import itemgetter
@@ -105,6 +105,7 @@ class Session(BaseModel):
     settings: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
     scorecard: Scorecard | None = None
     source_sha256: str | None = None  # an import's source file content hash (None before it was kept), so a re-run skips it
+    source_file: str | None = None  # an import's source file name (`alice.m4a`; None before it was kept): whose answer it is
 
     @property
     def overall(self) -> float | None:
@@ -177,8 +178,18 @@ def recordings_root(override: str | os.PathLike | None = None) -> Path:
     return Path(override or os.environ.get("MOCKVOICE_RECORDINGS") or "recordings")
 
 
+_SLUG_CHARS, _SLUG_BYTES = 40, 80  # each part of a folder name: short to read, and far under a file system's 255 bytes
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "session"
+    """A file-name-safe part of a folder name: letters and digits of any script (`Пётр`, `éloïse`, `答え`), lower
+    case, every run of anything else (separators, punctuation, `_`) one `-`; "" when nothing is left."""
+    text = unicodedata.normalize("NFC", text).lower()  # a decomposed é (macOS file names) is one letter
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)  # letters, marks (हिन्दी), digits
+    slug = "-".join(kept.split())[:_SLUG_CHARS]
+    while len(slug.encode("utf-8")) > _SLUG_BYTES:
+        slug = slug[:-1]
+    return slug.strip("-")
 
 
 _NEW_FOLDER = "create a session folder in it"
@@ -192,16 +203,20 @@ def check_recordings(root: str | os.PathLike | None = None) -> Path:
     return base
 
 
-def new_session_dir(root: str | os.PathLike | None = None, label: str = "session", now: datetime | None = None) -> Path:
-    """Create a fresh, uniquely named session folder under the recordings root.
+def new_session_dir(root: str | os.PathLike | None = None, label: str | tuple[str | None, ...] = "session",
+                    now: datetime | None = None) -> Path:
+    """Create a fresh, uniquely named session folder under the recordings root: `<time>-<label>[-N]`, a label of
+    several parts (a question id and a file name) slugged part by part, so a long first part cannot cut off the next.
 
     A root that cannot hold one (read-only, full, a file) is one StorageError line that says so."""
     base = recordings_root(root)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    parts = (label,) if isinstance(label, str) else label
+    slug = "-".join(filter(None, (_slug(p) for p in parts if p))) or "session"
     try:
         base.mkdir(parents=True, exist_ok=True)
         for n in range(1000):
-            name = f"{stamp}-{_slug(label)}" + (f"-{n}" if n else "")
+            name = f"{stamp}-{slug}" + (f"-{n}" if n else "")
             try:
                 (base / name).mkdir()
                 return base / name

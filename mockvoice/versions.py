@@ -32,6 +32,7 @@ __all__ = [
     "SCORES_DIR",
     "TRANSCRIPTS_DIR",
     "VERSION_SCHEMA",
+    "VERSION_FILE",
     "ScoreVersion",
     "StagedWrites",
     "model_slug",
@@ -43,6 +44,7 @@ __all__ = [
     "transcript_version_json",
     "read_score_version",
     "read_transcript_version",
+    "read_score_versions",
     "list_score_versions",
     "summarise_cards",
 ]
@@ -52,6 +54,7 @@ TRANSCRIPTS_DIR = "transcripts"
 VERSION_SCHEMA = 1
 _TURNS = ', "turns": ['
 _TMP = re.compile(r"^\.(?P<target>.+)\.tmp-(?P<pid>\d+)$")
+VERSION_FILE = re.compile(r"^(?P<rid>.+)-(?P<hash>[0-9a-f]{12})(?:\.(?P<model>.+))?\.json$")  # a score version's name
 _SESSION_HINT = "re-score a copy of the session in a writable folder"
 
 
@@ -110,6 +113,8 @@ class ScoreVersion:
     created_at: str
     overall: float | None
     features: dict[str, float] = field(default_factory=dict)
+    mtime_ns: int | None = None  # the file's, when it was read: the index skips a session whose file still matches
+    size: int | None = None
 
 
 def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_hash: str,
@@ -161,7 +166,13 @@ def _read_head(path: Path) -> dict | None:
     """The summary at the top of a version file without parsing its turns (None: read it whole)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8192).decode("utf-8", errors="replace")
+            blob = fh.read(8192)
+            if len(blob) == 8192:
+                fh.seek(-16, os.SEEK_END)
+            tail = fh.read() or blob
+        if not tail.rstrip().endswith(b"}"):
+            return None  # cut short: the whole read says why
+        head = blob.decode("utf-8", errors="replace")
         raw = json.loads(head[: head.index(_TURNS)] + "}")
     except (OSError, ValueError):
         return None
@@ -170,11 +181,17 @@ def _read_head(path: Path) -> dict | None:
 
 def read_score_version(path: Path, with_cards: bool = False
                        ) -> tuple[ScoreVersion, list[Scorecard | None], Scorecard | None]:
-    """A score version's summary and, when asked, its per-turn and whole-session scorecards."""
+    """A score version's summary (with the file's mtime and size) and, when asked, its per-turn and
+    whole-session scorecards. A file that cannot be read or parsed is a SessionError."""
+    try:
+        st = os.stat(path)  # before reading: a file changed meanwhile looks changed to the index, never the reverse
+    except OSError as exc:
+        raise SessionError(f"{path}: unreadable score version ({type(exc).__name__}); delete it and re-run") from exc
     raw = (None if with_cards else _read_head(path)) or _read_json(path, "score")
     sv = ScoreVersion(path=path, rubric=raw.get("rubric", "?"), rubric_hash=raw.get("rubric_hash", "?"),
                       transcript=raw.get("transcript"), created_at=raw.get("created_at", ""),
-                      overall=raw.get("overall"), features=dict(raw.get("features") or {}))
+                      overall=raw.get("overall"), features=dict(raw.get("features") or {}),
+                      mtime_ns=st.st_mtime_ns, size=st.st_size)
     if not with_cards:
         return sv, [], None
     cards = [None if c is None else Scorecard.model_validate(c) for c in raw.get("turns", [])]
@@ -187,17 +204,22 @@ def read_transcript_version(path: Path) -> list[Transcript | None]:
     return [None if t is None else Transcript.model_validate(t) for t in raw.get("turns", [])]
 
 
-def list_score_versions(folder: Path) -> list[ScoreVersion]:
-    """Every readable score version of a session, oldest first (unreadable ones are left out)."""
-    out = []
+def read_score_versions(folder: Path) -> tuple[list[ScoreVersion], list[Path]]:
+    """Every readable score version of a session, oldest first, and the version files that could not be read."""
+    out, damaged = [], []
     d = folder / SCORES_DIR
     if d.is_dir():
         for p in sorted(d.glob("*.json")):
             try:
                 out.append(read_score_version(p)[0])
             except SessionError:
-                continue
-    return sorted(out, key=lambda v: (v.created_at, v.path.name))
+                damaged.append(p)
+    return sorted(out, key=lambda v: (v.created_at, v.path.name)), damaged
+
+
+def list_score_versions(folder: Path) -> list[ScoreVersion]:
+    """Every readable score version of a session, oldest first (unreadable ones are left out)."""
+    return read_score_versions(folder)[0]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -208,6 +230,15 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _remove(path: Path) -> None:
+    """Delete a temp file, best effort: on a disk that went read-only the delete fails too, and that
+    must not hide the error that made us clean up (a stale temp is cleared by the next run that can)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 class StagedWrites:
@@ -227,9 +258,10 @@ class StagedWrites:
                 raise OSError(errno.EINVAL, "not a regular file", str(target))
             if not self._make_folder(real.parent):  # a folder made just now holds no stale temps
                 self._clear_stale(real)
-            tmp = real.with_name(f".{real.name}.tmp-{os.getpid()}")
             data = memoryview(text.encode("utf-8"))
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # 4 fewer calls than open()
+            path = real.with_name(f".{real.name}.tmp-{os.getpid()}")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # 4 fewer calls than open()
+            tmp = path  # only a temp this call opened is its to remove
             try:
                 while data:
                     data = data[os.write(fd, data):]
@@ -237,7 +269,7 @@ class StagedWrites:
                 os.close(fd)
         except OSError as exc:
             if tmp is not None:
-                tmp.unlink(missing_ok=True)
+                _remove(tmp)
             raise storage_error(target, exc, "write a new version", _SESSION_HINT) from exc
         self._staged.append((tmp, real))
 
@@ -269,7 +301,7 @@ class StagedWrites:
 
     def discard(self) -> None:
         for tmp, _ in self._staged:
-            tmp.unlink(missing_ok=True)
+            _remove(tmp)
         self._staged.clear()
 
     def __len__(self) -> int:
@@ -285,4 +317,4 @@ class StagedWrites:
         for name in entries:
             m = _TMP.match(name)
             if m and m["target"] == target.name and not _pid_alive(int(m["pid"])):
-                (target.parent / name).unlink(missing_ok=True)
+                _remove(target.parent / name)

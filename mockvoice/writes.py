@@ -82,7 +82,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, what: str = "write 
         raise storage_error(path, exc, what, hint) from exc
     finally:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+            try:
+                Path(tmp).unlink(missing_ok=True)
+            except OSError:
+                pass  # a disk that went read-only: the cleanup fails too, and must not hide why the write failed
 
 
 

@@ -13,7 +13,7 @@ from ..index import Index
 from ..progress import history
 from ..rubric import load_rubric
 from ..schedule import Candidate, plan_next
-from ..session import recordings_root
+from ..catalog import missing_folder, recordings_folder
 from .app import app, console, err_console, tagged
 
 
@@ -38,8 +38,13 @@ def next_(
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Pick what to practise next: weak features and questions come back sooner, strong ones later."""
-    with Index(recordings_root(recordings)) as idx:
-        points = history(idx)
+    root, exists = recordings_folder(recordings)
+    points = []
+    if exists:
+        with Index(root) as idx:
+            points = history(idx)
+    else:  # still a first question to start with, but a typo in --recordings is not "no sessions yet"
+        err_console.print(tagged("note", "yellow", missing_folder(root)), highlight=False, soft_wrap=True)
     now = datetime.now(timezone.utc)
     s = plan_next(points, _candidates(), now)
     if s.question:

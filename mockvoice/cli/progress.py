@@ -11,7 +11,7 @@ from rich.text import Text
 from ..importer import resolve_question
 from ..index import Index, parse_since
 from ..progress import OVERALL, chart_html, history, ordered, rubrics_note, sparkline, trends, window_note
-from ..session import recordings_root
+from ..catalog import missing_folder, recordings_folder
 from ..writes import write_atomic
 from .app import app, console
 
@@ -26,7 +26,12 @@ def progress(
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Are you getting better? Each feature's trend over your sessions, and a chart to open in a browser."""
-    root = recordings_root(recordings)
+    root, exists = recordings_folder(recordings)
+    if not exists:
+        if question:
+            resolve_question(question)
+        console.print(f"No scored sessions: {missing_folder(root)}.", highlight=False, soft_wrap=True)
+        return
     with Index(root) as idx:
         points = history(idx, since=parse_since(since), question=question)
         broken = len(idx.broken())

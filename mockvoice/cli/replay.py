@@ -10,7 +10,7 @@ import typer
 from ..catalog import open_session
 from ..replay import output_available, replay_turns, run_replay
 from ..replayview import annotated_lines
-from ..scoreview import LATEST, ScoreView, choose
+from ..scoreview import LATEST, ScoreView, choose, repair_hint
 from .app import app, console, err_console, tagged
 
 VERSION_HELP = "Which scores to show: `latest` (the newest re-score, the default), `original`, or a key from --versions."
@@ -38,7 +38,7 @@ def replay(
         print_versions(view)
         return
     loaded = view.session
-    header = f"{loaded.question}  ·  {loaded.id}"
+    header = _header(loaded)
     scores = view.heading() + (f" · {len(view.versions) - 1} re-score(s): --versions lists them" if len(view.versions) > 1 else "")
     for note in (*view.notes, *_cut_short(stored.status, loaded, folder)):
         err_console.print(tagged("note", "yellow", note), highlight=False, soft_wrap=True)
@@ -65,6 +65,11 @@ def replay(
         console.print(line, highlight=False, soft_wrap=True)
 
 
+def _header(s) -> str:
+    """`question  ·  id  ·  from alice.m4a`: what was asked, which session, and (an import) whose file it was."""
+    return "  ·  ".join(p for p in (s.question, s.id, s.source_file and f"from {s.source_file}") if p)
+
+
 def _cut_short(status: str, shown, folder: Path) -> list[str]:
     """A session stopped while an answer was recorded (killed, or the disk filled) has its audio but no words
     for it: say so, and how to recover them, rather than show an empty answer without a word."""
@@ -80,12 +85,14 @@ def _cut_short(status: str, shown, folder: Path) -> list[str]:
 
 def print_versions(view: ScoreView) -> None:
     """One line per score version of the session (key, overall, rubric, hash, date), the one shown marked."""
-    s = view.session
-    console.print(f"{s.question}  ·  {s.id}", style="bold", highlight=False, soft_wrap=True)
-    width = max(len(v.key) for v in view.versions)
+    console.print(_header(view.session), style="bold", highlight=False, soft_wrap=True)
+    width = max(len(k) for k in [v.key for v in view.versions] + [p.stem for p in view.damaged])
     for v in view.versions:
         score = "  -" if v.overall is None else f"{v.overall:3.0f}"
         mark = "  ← shown" if v.key == view.shown.key else ""
         console.print(f"  {v.key:<{width}}  {score}/100  {v.describe()}{mark}", highlight=False, soft_wrap=True)
+    for p in view.damaged:  # a file that cannot be read is named, not silently left out
+        console.print(tagged(f"  {p.stem:<{width}}  damaged", "yellow", f"(cannot be read): {repair_hint(p)}"),
+                      highlight=False, soft_wrap=True)
     console.print("Replay and report show the newest by default; pick another with --version KEY (or `original`).",
                   style="dim", highlight=False, soft_wrap=True)

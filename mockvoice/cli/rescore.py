@@ -14,7 +14,6 @@ from rich.text import Text
 
 from ..index import parse_since
 from ..rescore import Job, Summary, plan, run
-from ..session import recordings_root
 from ..writes import check_writable, write_atomic
 from .app import app, console, err_console, tagged
 
@@ -26,7 +25,9 @@ class _Rate(ProgressColumn):
 
 def _targets(refs: list[str], root: Path | None = None) -> list[Path]:
     if not refs:
-        return [recordings_root(root)]
+        from ..catalog import recordings_folder  # a file where the folder should be is one line, not "no such session"
+
+        return [recordings_folder(root)[0]]
     out = []
     for ref in refs:
         p = Path(ref).expanduser()
@@ -60,6 +61,12 @@ def _report(summary: Summary, dry_run: bool) -> None:
         err_console.print(tagged("failed", "red", r.reason or r.path), highlight=False, soft_wrap=True)
     if len(summary.failed()) > 20:
         err_console.print(f"... and {len(summary.failed()) - 20} more failures (see --csv/--json)")
+    repaired = [r for r in summary.results if r.reason and r.status in ("rescored", "would")]
+    for r in repaired[:20]:  # a damaged version file scored again (or, in a dry run, that would be)
+        console.print(tagged("repaired" if r.status == "rescored" else "damaged", "yellow", r.reason),
+                      highlight=False, soft_wrap=True)
+    if len(repaired) > 20:
+        console.print(f"... and {len(repaired) - 20} more damaged versions (see --csv/--json)", highlight=False)
     changes = summary.feature_changes()
     if changes:
         t = Table(title="what changed" + (" (dry run: before only)" if dry_run else ""), box=None, header_style="bold")

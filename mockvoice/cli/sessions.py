@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 
-from ..catalog import list_sessions
+from ..catalog import list_sessions, missing_folder, recordings_folder
 from ..render import fmt_time
-from ..session import recordings_root
 from .app import app, console, err_console, tagged
 
 
@@ -22,35 +22,52 @@ def _when(iso: str) -> str:
         return iso[:16]
 
 
+def _table(found: list) -> Table:
+    """One line per session, never wider than the terminal. The id is what replay and report take, so it stays
+    whole; then an import's file name (whose answer: a class's files); then the question, cut to the room left.
+    A column with no room is left out: the id holds the question id and the file's name as well."""
+    ids = max(cell_len(s.id) for s in found)  # terminal cells: a name in Chinese or Japanese takes two per letter
+    fixed = len("2026-11-21 10:15") + ids + len("turns") + len("overall") + len("length") + 4  # and the gaps
+    left = console.width - fixed
+    names = max((cell_len(s.source_file) for s in found if s.source_file), default=0)
+    file_w = max(len("file"), names) if names and left - 1 >= max(len("file"), names) else 0
+    room = left - (file_w + 1 if file_w else 0) - 1
+    cols = [("date", "left"), ("id", "left")] + [("file", "left")] * bool(file_w) + \
+        [("question", "left")] * (room >= len("question")) + [("turns", "right"), ("overall", "right"), ("length", "right")]
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
+    for col, just in cols:
+        table.add_column(col, justify=just, no_wrap=True)
+    for s in found:
+        q = s.question or "-"
+        table.add_row(_when(s.created_at), s.id, *[s.source_file or "-"] * bool(file_w),
+                      *[q if cell_len(q) <= room else set_cell_size(q, room - 1).rstrip() + "…"] * (room >= len("question")),
+                      str(s.turns), ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else ""),
+                      fmt_time(s.length_s).strip())
+    return table
+
+
 @app.command()
 def sessions(
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
     as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
 ) -> None:
-    """List sessions (date, question, turns, overall, length), newest first; address them by id, folder or `last`."""
-    found, problems = list_sessions(recordings)
+    """List sessions (date, id, imported file, question, turns, overall, length), newest first; address them by id,
+    folder or `last`."""
+    root, exists = recordings_folder(recordings)
+    if not exists:
+        console.print("[]" if as_json else f"No sessions: {missing_folder(root)}.", highlight=False, soft_wrap=True)
+        return
+    found, problems = list_sessions(root)
     if as_json:
         rows = [dict(id=s.id, folder=str(s.folder), created_at=s.created_at, question=s.question, turns=s.turns,
                      overall=s.overall, rescored_with=s.rescored_with, length_s=s.length_s, source=s.source,
-                     status=s.status) for s in found]
+                     status=s.status, source_file=s.source_file) for s in found]
         console.print_json(json.dumps(rows))
     elif not found:
-        console.print(f"No sessions in {recordings_root(recordings)}; record one with `mockvoice practice` or `mockvoice demo`.",
+        console.print(f"No sessions in {root}; record one with `mockvoice practice` or `mockvoice demo`.",
                       highlight=False, soft_wrap=True)
     else:
-        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
-        for col, just in (("date", "left"), ("id", "left"), ("question", "left"), ("turns", "right"),
-                          ("overall", "right"), ("length", "right")):
-            table.add_column(col, justify=just, no_wrap=True)
-        # one line per session: a long question is cut to the width the other columns leave (the id names it)
-        others = 16 + max(len(s.id) for s in found) + len("turns") + len("overall") + len("length") + 5
-        room = max(8, console.width - others)
-        for s in found:
-            q = s.question or "-"
-            table.add_row(_when(s.created_at), s.id, q if len(q) <= room else q[: room - 1].rstrip() + "…", str(s.turns),
-                          ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else ""),
-                          fmt_time(s.length_s).strip())
-        console.print(table)
+        console.print(_table(found))
         if any(s.rescored_with for s in found):
             console.print("* the newest re-score, as replay and report show it; `mockvoice replay ID --versions` lists them all",
                           highlight=False, soft_wrap=True)

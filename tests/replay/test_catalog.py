@@ -67,6 +67,9 @@ def test_no_sessions_says_how_to_record_one(cli, _isolated_recordings):
     assert res.code == 0 and "No sessions" in res.out and "mockvoice practice" in res.out
     assert list_sessions() == ([], [])
     res = cli("replay", "last")
+    assert res.code == 2 and "does not exist" in res.err  # nothing recorded yet: the folder is not there
+    _isolated_recordings.mkdir()
+    res = cli("replay", "last")
     assert res.code == 2 and "no sessions in" in res.err
 
 

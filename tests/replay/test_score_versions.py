@@ -141,7 +141,7 @@ def test_an_unreadable_newest_version_is_passed_over_but_an_explicit_one_is_an_e
     view = choose(folder, load_session(folder))
     assert view.shown.key == v2 and any(v3 in n for n in view.notes)
     res = cli("replay", folder, "--no-audio")
-    assert res.code == 0 and f"re-score {v2}" in res.out and f"skipped {v3}" in res.err
+    assert res.code == 0 and f"re-score {v2}" in res.out and f"damaged score version {v3}" in res.err
     res = cli("replay", folder, "--no-audio", "--version", v3)
     assert res.code == 2 and "SessionError" in res.err and "unreadable score version" in res.err
     with pytest.raises(SessionError):
