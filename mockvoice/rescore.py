@@ -152,7 +152,7 @@ class Summary:
         return {fid: (mean(b), mean(a), max(len(b), len(a))) for fid, (b, a) in sorted(acc.items())}
 
     def movers(self, n: int = 5) -> list[ItemResult]:
-        moved = [r for r in self.results if r.status == "rescored" and r.delta]
+        moved = [r for r in self.results if r.status in ("rescored", "would") and r.delta]
         return sorted(moved, key=lambda r: (-abs(r.delta), r.path))[:n]
 
     def rows(self) -> list[dict]:

@@ -23,7 +23,7 @@ from .scoring import score_transcript
 from .transcript import Joined
 from .versions import (
     _TURNS, SCORES_DIR, VERSION_FILE, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
-    score_key, score_path, score_version_json, transcript_path, transcript_version_json,
+    score_key, score_path, score_version_json, transcript_path, transcript_version_json, version_summary,
 )
 
 __all__ = ["Job", "ItemResult", "process_session"]
@@ -193,9 +193,10 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
             return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
         damaged = f"{folder.name}: a damaged version {target.name} (it could not be read) was written again"
     before = (prev.overall, prev.features) if prev else (row.overall, row.features)
-    if job.dry_run:
+    if job.dry_run:  # a preview: scored as it would be, nothing written (a re-transcription would write: not run)
+        after = version_summary(*_cards(session, [t.transcript for t in session.turns], rb)) if not model else (None, {})
         return ItemResult(key, "would", damaged and damaged.replace("was written", "would be written"), key=vkey,
-                          row=row, stat=st, versions=versions, before=before)
+                          row=row, stat=st, versions=versions, before=before, after=after)
     try:
         transcripts = _retranscribe(folder, session, rb, model, writes) if model else [t.transcript for t in session.turns]
     except MockvoiceError as exc:

@@ -47,6 +47,7 @@ __all__ = [
     "read_score_versions",
     "list_score_versions",
     "summarise_cards",
+    "version_summary",
 ]
 
 SCORES_DIR = "scores"
@@ -117,6 +118,14 @@ class ScoreVersion:
     size: int | None = None
 
 
+def version_summary(cards: list[Scorecard | None], session_card: Scorecard | None = None
+                    ) -> tuple[float | None, dict[str, float]]:
+    """A version's overall and per-feature scores: the whole-session card's, else the mean over the turns."""
+    if session_card is not None:
+        return session_card.overall, {k: f.score for k, f in session_card.features.items()}
+    return summarise_cards(cards)
+
+
 def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_hash: str,
                        transcript_model: str | None = None, session_card: Scorecard | None = None) -> str:
     """The JSON text of a score version: the summary, each turn's scorecard, then the whole-session one.
@@ -124,10 +133,7 @@ def score_version_json(cards: list[Scorecard | None], rubric_id: str, rubric_has
     The summary (overall, per-feature scores) is the whole-session card's when there is one
     (as `practice` stores it), else the mean over the turns, as `Session.overall` reads it.
     """
-    if session_card is not None:
-        overall, feats = session_card.overall, {k: f.score for k, f in session_card.features.items()}
-    else:
-        overall, feats = summarise_cards(cards)
+    overall, feats = version_summary(cards, session_card)
     head = json.dumps({
         "schema_version": VERSION_SCHEMA, "kind": "score", "rubric": rubric_id, "rubric_hash": rubric_hash,
         "transcript": transcript_model, "created_at": _now(), "overall": overall, "features": feats,

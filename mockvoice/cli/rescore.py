@@ -69,7 +69,7 @@ def _report(summary: Summary, dry_run: bool) -> None:
         console.print(f"... and {len(repaired) - 20} more damaged versions (see --csv/--json)", highlight=False)
     changes = summary.feature_changes()
     if changes:
-        t = Table(title="what changed" + (" (dry run: before only)" if dry_run else ""), box=None, header_style="bold")
+        t = Table(title="what would change (dry run: nothing written)" if dry_run else "what changed", box=None, header_style="bold")
         t.add_column("feature")
         t.add_column("mean before", justify="right")
         t.add_column("after", justify="right")

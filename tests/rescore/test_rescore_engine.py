@@ -116,9 +116,12 @@ def test_changed_rubric_adds_a_version_and_keeps_the_old(bench, cli, tmp_path):
 def test_dry_run_since_and_exports(bench, cli, tmp_path):
     root = tmp_path / "rec"
     bench.generate_sessions(root, 3)  # created 2026-01-01 00:00, 00:37, 01:14 UTC
-    res = cli("rescore", root, "--dry-run", "--workers", "1")
+    res = cli("rescore", root, "--dry-run", "--workers", "1", "--rubric", "debugging", "--csv", tmp_path / "dry.csv")
     assert res.code == 0 and "would re-score 3" in res.out
     assert not list(root.glob(f"*/{SCORES_DIR}"))
+    assert "what would change" in res.out  # a preview: the scores the rubric would give, before and after
+    rows = [line.split(",") for line in (tmp_path / "dry.csv").read_text().splitlines()[1:]]
+    assert len(rows) == 3 and all(r[1] == "would" and r[4] not in ("", "None") for r in rows), rows
 
     csv_path = tmp_path / "out.csv"
     res = cli("rescore", root, "--since", "2026-01-01T01:00:00", "--csv", csv_path, "--workers", "1")
