@@ -53,11 +53,17 @@ def write_target(path: str | os.PathLike) -> tuple[Path, bool]:
     return real, stat.S_ISREG(mode)
 
 
+_UMASK = os.umask(0o022)  # read once (os.umask can only be read by setting it) and put back at once
+os.umask(_UMASK)
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes, what: str = "write the file", hint: str = RECORDINGS_HINT,
                  mode: int | None = None) -> Path:
     """Write text or bytes to a temp file in the target's folder, fsync, then rename over the target: a reader
     sees the old file or the new one, never half of it. A symlink's target is replaced (the link stays), a
-    device or FIFO is written into, never replaced. `mode` sets a new file's permissions (mkstemp's 0600 else).
+    device or FIFO is written into, never replaced. `mode` sets the file's permissions; by default a replaced file
+    keeps its own and a new one gets what `open()` would give it (0666 less the umask), not mkstemp's 0600, so a
+    cohort's shared recordings folder stays readable to the group as the rest of it is.
     Any failure leaves no temp file behind and is one StorageError line (`what` and `hint` word it)."""
     blob = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
@@ -68,10 +74,14 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, what: str = "write 
                 fh.write(blob)
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_UMASK
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as fh:
-            if mode is not None:
-                os.fchmod(fh.fileno(), mode)
+            os.fchmod(fh.fileno(), mode)
             fh.write(blob)
             fh.flush()
             os.fsync(fh.fileno())

@@ -232,3 +232,24 @@ def test_index_on_a_full_disk_lives_in_memory(tmp_path, monkeypatch):
     monkeypatch.setattr(Index, "_open", staticmethod(failing))
     with Index(tmp_path) as idx:
         assert idx.refresh().sessions() == []
+
+
+def test_written_files_get_the_permissions_open_would_give_them(tmp_path):
+    """Not mkstemp's 0600: a cohort's shared recordings folder must stay readable to the group like the rest of it;
+    a file that is replaced keeps the permissions it had."""
+    import os
+    import stat
+
+    from mockvoice.writes import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        fresh = write_atomic(tmp_path / "new.json", "{}")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "private.json"
+        kept.write_text("{}")
+        kept.chmod(0o600)
+        write_atomic(kept, "{ }")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and kept.read_text() == "{ }"
+    finally:
+        os.umask(old)

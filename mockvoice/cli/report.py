@@ -33,6 +33,6 @@ def report(
         raise InputFileError(f"{output}: is a folder; give a file name ending in .html")
     check_writable(output, "write the report", _HINT)  # before the work of building it
     page = build_report(loaded, version)
-    write_atomic(output, page, "write the report", _HINT, mode=0o644)  # meant to be shared: not mkstemp's 0600
+    write_atomic(output, page, "write the report", _HINT)
     console.print(f"Wrote {output} ({len(page.encode()) / 1e6:.1f} MB, {len(loaded)} session(s)); "
                   f"open it in any browser, it works offline.", highlight=False, soft_wrap=True)
