@@ -41,6 +41,27 @@ def test_a_folder_imports_its_answers_in_name_order_and_skips_the_rest(cli, tmp_
     assert sorted(read_session(p).source_file for p in _sessions(_isolated_recordings)) == ["alice.md", "bob.txt", "carol.text"]
 
 
+def test_ctrl_c_mid_batch_says_where_it_stopped_and_a_rerun_finishes(cli, tmp_path, _isolated_recordings, monkeypatch):
+    import mockvoice.cli.import_ as command
+
+    folder = _class(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    real, calls = command.import_file, []
+
+    def interrupted_on_the_second(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(command, "import_file", interrupted_on_the_second)
+    res = cli("import", folder)
+    assert res.code == 130 and "Interrupted: imported 1, failed 0, already imported 0, 2 not done" in res.err, res.err
+    monkeypatch.setattr(command, "import_file", real)
+    res = cli("import", folder)
+    assert res.code == 0 and "imported 2, failed 0, already imported 1" in res.out, res.out
+    assert len(_sessions(_isolated_recordings)) == 3
+
+
 def test_an_empty_folder_is_one_line(cli, tmp_path, _isolated_recordings):
     folder = _class(tmp_path, [".hidden.txt", "slides.pdf"])
     res = cli("import", folder)

@@ -80,7 +80,7 @@ def test_import_skips_a_file_that_cannot_be_written_and_goes_on(cli, tmp_path, m
     _fail_on(monkeypatch, os, "fsync", errno.ENOSPC, when=lambda fd: not calls.append(fd) and len(calls) == 1)
     res = cli("import", a, b, "--recordings", root)
     assert res.code == 1 and "Traceback" not in res.err and "InternalError" not in res.err, res.err
-    assert "skipped StorageError" in res.err and "No space left on device" in res.err and "free some space" in res.err
+    assert "failed StorageError" in res.err and "No space left on device" in res.err and "free some space" in res.err
     assert "imported 1, failed 1" in res.out
     folders = [p for p in root.iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1 and (folders[0] / "session.json").is_file()  # the failed import left nothing behind

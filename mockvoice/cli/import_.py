@@ -61,28 +61,35 @@ def import_(
     # A recordings folder that cannot take any session stops the batch in one line, before any work;
     # a file whose session cannot be written (the disk fills up) is reported and skipped like a bad file.
     root = check_recordings(recordings)
-    failed = dupes = 0
+    failed = dupes = imported = 0
     with Index(root) as idx:
         seen = {} if again else already_imported(idx)
-        for f in files:
-            try:
-                digest = source_digest(f)
-                if digest in seen:
-                    dupes += 1
-                    console.print(f"skipped {f}: already imported as {seen[digest]} (pass --again to import it again)",
-                                  highlight=False, soft_wrap=True)
+        try:
+            for f in files:
+                try:
+                    digest = source_digest(f)
+                    if digest in seen:
+                        dupes += 1
+                        console.print(f"skipped {f}: already imported as {seen[digest]} (pass --again to import it again)",
+                                      highlight=False, soft_wrap=True)
+                        continue
+                    folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest)
+                except MockvoiceError as exc:
+                    failed += 1
+                    err_console.print(tagged("failed", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
                     continue
-                folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest)
-            except MockvoiceError as exc:
-                failed += 1
-                err_console.print(tagged("skipped", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)
-                continue
-            s = read_session(folder)
-            seen.setdefault(digest, folder)
-            idx.put_session(session_row(folder, s), stat_session(folder))  # the next run need not read it again
-            idx.commit()  # and another command reading the index meanwhile is not kept waiting
-            console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
-                          highlight=False, soft_wrap=True)
-    console.print(f"imported {len(files) - failed - dupes}, failed {failed}, already imported {dupes}", highlight=False)
+                imported += 1
+                s = read_session(folder)
+                seen.setdefault(digest, folder)
+                idx.put_session(session_row(folder, s), stat_session(folder))  # the next run need not read it again
+                idx.commit()  # and another command reading the index meanwhile is not kept waiting
+                console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
+                              highlight=False, soft_wrap=True)
+        except KeyboardInterrupt:  # the file in hand is whole or absent (importer.py); say where the batch stopped
+            left = len(files) - imported - failed - dupes
+            err_console.print(f"Interrupted: imported {imported}, failed {failed}, already imported {dupes}, {left} not "
+                              "done; run the same command again to finish (what was imported is skipped).", highlight=False)
+            raise typer.Exit(130)
+    console.print(f"imported {imported}, failed {failed}, already imported {dupes}", highlight=False)
     if failed:
         raise typer.Exit(1)
