@@ -79,3 +79,17 @@ def test_progress_and_next_commands_on_imported_history(cli, tmp_path, _isolated
     res = cli("next", "--all")
     assert res.code == 0, res.err
     assert "Next:" in res.out and "Why:" in res.out and "schedule" in res.out
+
+
+def test_a_feature_scored_by_two_rubrics_is_two_cards():
+    """behavioral's scale_estimate (an outcome in numbers) is not system design's (a sizing estimate): a strong
+    story must not hide weak sizing, and the question picked for weak sizing is a design question."""
+    design = [_point(d, "url-shortener", scale_estimate=0.1) for d in (9, 5, 2)]
+    stories = [Point((NOW - timedelta(days=d)).isoformat(timespec="seconds"), f"b-{d}", "proud-project", "behavioral",
+                     90.0, {"scale_estimate": 1.0, "reflection": 1.0}, "original") for d in (8, 4, 1)]
+    cands = [Candidate("proud-project", "A project you are proud of.", "behavioral", ("scale_estimate", "reflection")),
+             Candidate("rate-limiter", "Design a rate limiter.", "system-design", FEATS)]
+    s = plan_next(design + stories, cands, NOW)
+    cards = {c.id: c for c in s.cards}
+    assert cards["scale_estimate (system-design)"].box == 0 and cards["scale_estimate (behavioral)"].box >= 2
+    assert s.focus[0].id == "scale_estimate (system-design)" and s.question.id == "rate-limiter"
