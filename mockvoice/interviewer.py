@@ -143,10 +143,14 @@ class Interviewer:
                 return probe.text, probe
         return wrap_up_text(card, self.rubric), None
 
+    def _score(self, transcript: Transcript) -> Scorecard:
+        """The interview's scoring: the rubric, and the question asked (feedback specific to it, as rescore gives)."""
+        return score_transcript(transcript, self.rubric, question=self.q.text)
+
     def _prerender_for(self, last: bool) -> Callable[[Transcript], None]:
         def on_partial(so_far: Transcript) -> None:
             try:
-                card = score_transcript(self._combined(so_far), self.rubric)
+                card = self._score(self._combined(so_far))
                 for part in split_first_sentence(self._next_text(card, last, self._guesser)[0]):
                     if part:
                         self.tts.prerender(part)  # the likely reply, so it is ready when the answer ends
@@ -157,7 +161,7 @@ class Interviewer:
 
     def _prerender_candidates(self) -> None:
         """Render the first sentence of every reply this question can get, while the question plays."""
-        self.tts.prerender(split_first_sentence(wrap_up_text(score_transcript(Transcript(text=""), self.rubric)))[0])
+        self.tts.prerender(split_first_sentence(wrap_up_text(self._score(Transcript(text=""))))[0])
         for texts in self.q.probes.values():
             for text in texts:
                 self.tts.prerender(split_first_sentence(text)[0])
@@ -220,7 +224,7 @@ class Interviewer:
                 heard = listener.run(self._poll, preroll)
                 while heard.key in ("r", "s"):
                     if heard.key == "s" and kind == "probe":
-                        card = score_transcript(self._combined(listener.transcript_so_far()), self.rubric)
+                        card = self._score(self._combined(listener.transcript_so_far()))
                         self.skipped.append(prompt)
                         new_prompt, new_probe = self._next_text(card, last=False)
                         if new_probe is None:
@@ -258,7 +262,7 @@ class Interviewer:
                 streamed = None if last else self._stream_reply(listener)
                 complete = streamed is not None or listener.ready(timeout=self.opts.reply_budget_s)
                 so_far = None if complete else listener.transcript_so_far()
-                card = score_transcript(self._combined(so_far if so_far is not None else listener.finish()), self.rubric)
+                card = self._score(self._combined(so_far if so_far is not None else listener.finish()))
                 if streamed is not None:  # already playing, sentence by sentence
                     prompt, probe, pb, clip, last_pb = streamed
                     head, rest = prompt, ""
@@ -271,7 +275,7 @@ class Interviewer:
                 heard_done = time.monotonic()
                 self.transcripts.append(transcript)
                 self.report("heard", transcript.text or "(nothing heard)")
-                card = score_transcript(self._combined(), self.rubric)
+                card = self._score(self._combined())
                 if probe is None:  # the wrap-up's score and advice come from the complete answer
                     prompt = wrap_up_text(card, self.rubric)
                     rest = split_first_sentence(prompt)[1]
@@ -307,7 +311,7 @@ class Interviewer:
                     self.session.turns[-1] = self.session.turns[-1].model_copy(update={"status": "interrupted"})
             self.session.status = "interrupted"
             if self.transcripts and self.session.scorecard is None:
-                self.session.scorecard = score_transcript(self._combined(), self.rubric)
+                self.session.scorecard = self._score(self._combined())
             self._save()
             if not isinstance(exc, _Quit):
                 raise
@@ -326,7 +330,7 @@ class Interviewer:
         if stream is None:
             return None
         transcripts = (*self.transcripts, listener.finish())
-        card = score_transcript(self._combined(transcripts[-1]), self.rubric)
+        card = self._score(self._combined(transcripts[-1]))
         reply = stream(ProbeContext(self.q, card, transcripts, tuple(self.asked), tuple(self.skipped)))
         first = pb = None
         clips: list[AudioClip] = []
@@ -353,7 +357,8 @@ class Interviewer:
         card = None
         if not transcript.is_empty:
             asked = self.session.turns[-2].probe if turn.follow_up and len(self.session.turns) > 1 else None
-            card = score_transcript(transcript, self.rubric, follow_up=turn.follow_up, probed=asked.feature if asked else None)
+            card = score_transcript(transcript, self.rubric, question=self.q.text, follow_up=turn.follow_up,
+                                    probed=asked.feature if asked else None)
         self.session.turns[-1] = turn.model_copy(update={
             "transcript": transcript, "scorecard": card, "probe": probe, "timings": timings,
             "status": "interrupted" if interrupted else "complete", "end_reason": heard.end.reason,

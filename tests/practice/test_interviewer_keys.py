@@ -124,3 +124,6 @@ def test_quitting_mid_answer_scores_what_was_said(tmp_path):
     assert not session.turns[0].transcript.is_empty
     assert session.scorecard is not None and session.scorecard.features["clarifying_question"].count >= 1
     assert load_session(tmp_path).scorecard == session.scorecard
+    # scored as the question's answer, as `rescore` scores it: the feedback says what a strong answer to it covers
+    assert session.scorecard.question == q.text
+    assert any("For this question a strong answer covers" in line for line in session.scorecard.feedback)
