@@ -51,8 +51,10 @@ def resolve_question(question_id: str | None) -> QuestionRef:
 
     Without a bank (no `mockvoice.prompts` or no question files) the id is kept as given.
     """
-    if not question_id:
+    if question_id is None:
         return QuestionRef(None)
+    if not question_id.strip():
+        raise PromptError("--question is empty; pass a question id (see `mockvoice questions`) or leave it out")
     try:
         from .prompts import find_question, load_questions
     except ImportError:
@@ -136,7 +138,8 @@ def import_file(
         clip = load_audio(src)
         transcript = transcribe_for_rubric(clip, rb, model, transcriber)
     card = score_transcript(transcript, rb, question=question.text or None)
-    when = datetime.fromtimestamp(src.stat().st_mtime, tz=timezone.utc)
+    # dated by the file, but never in the future (a clock set wrong, a copied file): that would make it `last` for years
+    when = min(datetime.fromtimestamp(src.stat().st_mtime, tz=timezone.utc), datetime.now(timezone.utc))
     folder = new_session_dir(root, label=(question.id, src.stem), now=when.astimezone())
     try:
         audio_name = None

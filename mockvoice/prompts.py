@@ -8,6 +8,8 @@ PromptError line naming the file and the field.
 
 from __future__ import annotations
 
+import difflib
+
 import random
 from pathlib import Path
 from typing import Literal
@@ -109,10 +111,15 @@ def load_questions(folder: str | Path | None = None) -> tuple[Question, ...]:
 
 def find_question(question_id: str, questions: tuple[Question, ...] | None = None) -> Question:
     """The question with this id, or a PromptError listing how to see the ids."""
-    for q in questions or load_questions():
-        if q.id == question_id:
+    bank = questions or load_questions()
+    wanted = question_id.strip().lower()
+    for q in bank:
+        if q.id == question_id or q.id.lower() == wanted:  # `URL-Shortener` is `url-shortener`
             return q
-    raise PromptError(f"unknown question {question_id!r}; run `mockvoice questions` to list the ids")
+    close = difflib.get_close_matches(wanted, [q.id for q in bank], n=1, cutoff=0.5) or \
+        [q.id for q in bank if wanted and wanted in q.id][:1]
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise PromptError(f"unknown question {question_id!r}; {hint}run `mockvoice questions` to list the ids")
 
 
 def pick_question(topic: str | None = None, rng: random.Random | None = None) -> Question:

@@ -110,6 +110,12 @@ class DeliveryTargets(_Strict):
     fillers_per_min_max: float = Field(default=3.0, ge=0)
     long_pause_s: float = Field(default=3.0, gt=0)
 
+    @model_validator(mode="after")
+    def _band(self) -> "DeliveryTargets":
+        if self.wpm_min > self.wpm_max:
+            raise ValueError(f"wpm_min ({self.wpm_min:g}) is above wpm_max ({self.wpm_max:g}); the pace band is min to max")
+        return self
+
 
 class Rubric(_Strict):
     """A named set of weighted features, with delivery targets and domain vocabulary."""

@@ -94,8 +94,8 @@ def _load_model(path_or_name: str, compute_type: str, cpu_threads: int):
         except Exception as exc:
             raise ModelError(
                 f"cannot load Whisper model {path_or_name!r} ({type(exc).__name__}): it is not on this "
-                "machine and could not be downloaded; omit --model for the bundled tiny.en, "
-                "or pass a local faster-whisper model folder"
+                "machine and could not be downloaded; omit --model (and unset $MOCKVOICE_MODEL) for the bundled "
+                "tiny.en, or pass a local faster-whisper model folder"
             ) from exc
         _MODELS[key] = model
         return model

@@ -80,6 +80,7 @@ features:
         # A blank phrase would match every sentence once punctuation is dropped.
         (lambda s: s.replace("{method: trade_off}", "{method: phrases, phrases: ['  ']}"), "features[0].detect"),
         (lambda s: s.replace("{method: trade_off}", "{method: trade_off, phrases: ['?!']}"), "has no words"),
+        (lambda s: s + "delivery: {wpm_min: 170, wpm_max: 150}\n", "wpm_min (170) is above wpm_max (150)"),
     ],
 )
 def test_malformed_rubric_is_one_line_naming_file_and_field(tmp_path, mutate, expected):

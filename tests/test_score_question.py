@@ -50,7 +50,7 @@ def test_unknown_question_is_one_line_before_any_work(cli, tmp_path, target):
     res = cli("score", tmp_path / target, "--question", "url-shortner")
     assert res.code == 2 and res.out == "" and "Traceback" not in res.err, res.err
     assert res.err.strip().splitlines() == [
-        "PromptError: unknown question 'url-shortner'; run `mockvoice questions` to list the ids"]
+        "PromptError: unknown question 'url-shortner'; did you mean 'url-shortener'? run `mockvoice questions` to list the ids"]
 
 
 @pytest.mark.slow
@@ -59,3 +59,19 @@ def test_a_recorded_answer_is_scored_for_its_question(cli, tts):
     card = _card(cli("score", wav, "--json", "--question", "url-shortener"))
     assert card["question"].startswith("Design a URL shortener") and card["rubric"] == "system-design"
     assert URL_ADVICE in card["features"]["clarifying_question"]["feedback"]
+
+
+@pytest.mark.parametrize("given, said", [
+    ("URL-Shortener", None),  # ids are matched whatever their case
+    ("url-shortner", "did you mean 'url-shortener'?"),
+    ("url", "did you mean 'url-shortener'?"),
+    ("  ", "--question is empty"),
+])
+def test_question_ids_forgive_case_and_suggest_a_near_miss(cli, tmp_path, given, said):
+    answer = tmp_path / "a.txt"
+    answer.write_text("How many users do we expect per day?")
+    res = cli("score", answer, "--question", given)
+    if said is None:
+        assert res.code == 0 and "url-shortener" in res.out, res.err
+    else:
+        assert res.code == 2 and said in res.err and len(res.err.strip().splitlines()) == 1, res.err

@@ -86,3 +86,18 @@ def test_audio_import_converts_transcribes_scores_and_retranscribes(cli, tts, tm
     assert len(names) == 1 and names[0].endswith(".tiny.en.json")
     assert (folder / "session.json").read_bytes() == original
     assert "re-scored 0, skipped 1" in cli("rescore", folder, "--retranscribe", "--model", "tiny.en").out
+
+
+def test_a_file_dated_in_the_future_is_dated_now(cli, tmp_path, _isolated_recordings):
+    """Its date is the file's, but a clock set wrong must not make an import `last` for years."""
+    import os
+    from datetime import datetime, timedelta, timezone
+
+    f = tmp_path / "a.txt"
+    f.write_text("How many users do we expect per day?")
+    future = (datetime.now(timezone.utc) + timedelta(days=5 * 365)).timestamp()
+    os.utime(f, (future, future))
+    assert cli("import", f).code == 0
+    (folder,) = [p for p in _isolated_recordings.iterdir() if p.is_dir()]
+    created = datetime.fromisoformat(read_session(folder).created_at)
+    assert created <= datetime.now(timezone.utc) + timedelta(minutes=1)
