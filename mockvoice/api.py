@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .audio import AudioClip, load_audio
+from .audio import AudioClip, audio_kind, load_audio
 from .errors import InputFileError, SilentAudioError
 from .rubric import Rubric, load_rubric
 from .scorecard import Scorecard
@@ -25,10 +25,15 @@ def read_transcript_file(path: "str | os.PathLike") -> Transcript:
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder; pass the transcript file (or the recording) itself")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read it ({exc.strerror or type(exc).__name__})") from exc
+    if (kind := audio_kind(raw[:12])) is not None:  # checked first: a silent WAV's zeros would pass for text
+        raise InputFileError(f"{path}: this is audio ({kind}), not a text transcript; give it its audio name "
+                             f"(.{kind.lower()}) to have it transcribed")
     try:
         text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -57,8 +62,9 @@ def transcribe_for_rubric(
     transcript = engine.transcribe(clip, tuple(extra_hotwords) + rb.vocabulary)
     if transcript.is_empty:
         where = clip.source or "the audio"
+        heard = f"in {clip.duration:.1f} s of audio" if clip.duration >= 0.05 else "(the recording holds no audio)"
         raise SilentAudioError(
-            f"{where}: no speech found in {clip.duration:.1f} s of audio; check the microphone or pick a recording with speech"
+            f"{where}: no speech found {heard}; pick a recording with speech (when recording, check the microphone)"
         )
     return transcript
 

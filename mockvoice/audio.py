@@ -19,7 +19,7 @@ from .writes import RECORDINGS_HINT, write_atomic
 
 SAMPLE_RATE = 16_000
 
-__all__ = ["SAMPLE_RATE", "AudioClip", "load_audio", "write_wav", "to_int16"]
+__all__ = ["SAMPLE_RATE", "AudioClip", "audio_kind", "load_audio", "write_wav", "to_int16"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,28 @@ class AudioClip:
         return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
 
 
+_MAGIC = ((b"RIFF", "WAV"), (b"fLaC", "FLAC"), (b"OggS", "OGG"), (b"ID3", "MP3"), (b"\xff\xfb", "MP3"), (b"\xff\xf3", "MP3"))
+
+
+def audio_kind(head: bytes) -> str | None:
+    """The audio format a file's first bytes announce (WAV, FLAC, OGG, MP3, M4A), or None."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return "M4A" if head[4:8] == b"ftyp" else None
+
+
+def _looks_like_text(p: Path) -> bool:
+    """Whether a file that would not decode as audio is plain text (a transcript under an audio name, a .vtt)."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+        head.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(head.strip()) and b"\x00" not in head
+
+
 def load_audio(path: str | os.PathLike) -> AudioClip:
     """Decode WAV/FLAC/MP3/OGG/M4A (any rate, any channel count) to a 16 kHz mono clip."""
     p = Path(path)
@@ -55,10 +77,11 @@ def load_audio(path: str | os.PathLike) -> AudioClip:
         samples = decode_audio(str(p), sampling_rate=SAMPLE_RATE)
     except PermissionError as exc:
         raise InputFileError(f"{p}: cannot read the file ({exc.strerror}); check its permissions") from exc
-    except Exception as exc:  # PyAV raises many types for corrupt input
+    except Exception as exc:  # PyAV raises many types for corrupt input (--debug shows which)
+        if _looks_like_text(p):
+            raise AudioError(f"{p}: this is text, not audio; name it .txt to score it as a typed transcript") from exc
         raise AudioError(
-            f"{p}: cannot decode audio ({type(exc).__name__}); the file is corrupt or not audio "
-            "(WAV, FLAC, MP3, OGG and M4A are supported)"
+            f"{p}: cannot decode audio; the file is corrupt or not audio (WAV, FLAC, MP3, OGG and M4A are supported)"
         ) from exc
     samples = np.asarray(samples, dtype=np.float32)
     if samples.ndim != 1:

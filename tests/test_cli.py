@@ -100,19 +100,26 @@ BAD_RUBRIC = "id: x\nname: X\nfeatures:\n  - id: a\n    name: A\n    description
         (lambda d: _truncated_wav(d / "cut.wav"), "AudioError", "cannot decode"),
         (lambda d: write_wav(d / "quiet.wav", np.zeros(16000 * 3, dtype=np.float32)), "SilentAudioError", "no speech"),
         (lambda d: _put(d / "blank.txt", b"  \n"), "InputFileError", "empty"),
+        # a file under the wrong name: said what it is, with no internal exception names
+        (lambda d: write_wav(d / "answer.txt", np.zeros(16000, dtype=np.float32)), "InputFileError", "this is audio (WAV)"),
+        (lambda d: _put(d / "captions.vtt", b"WEBVTT\n\n00:00.000 --> 00:02.000\nHow many users?\n"), "AudioError",
+         "this is text, not audio; name it .txt"),
+        (lambda d: (d / "answers.txt").mkdir() or d / "answers.txt", "InputFileError", "is a folder"),
     ],
 )
 @pytest.mark.parametrize("command", ["score", "transcribe"])
 def test_bad_input_is_one_line(cli, tmp_path, make, error, needle, command):
     path = make(tmp_path)
-    if command == "transcribe" and path.suffix == ".txt":  # transcribe takes audio only
-        error, needle = "InputFileError", "not audio; score it with `mockvoice score"
+    if command == "transcribe" and needle == "this is audio (WAV)":  # transcribe goes by what the file holds
+        error, needle = "SilentAudioError", "no speech"
+    elif command == "transcribe" and path.suffix == ".txt" and path.is_file():
+        error, needle = "InputFileError", "not audio; score it with `mockvoice score"  # transcribe takes audio only
     res = cli(command, path)
     assert res.code != 0
     lines = res.err.strip().splitlines()
     assert len(lines) == 1, res.err
-    assert lines[0].startswith(f"{error}:") and needle in lines[0]
-    assert "Traceback" not in res.err + res.out
+    assert lines[0].startswith(f"{error}:") and needle in lines[0], lines[0]
+    assert "Traceback" not in res.err + res.out and "Error)" not in lines[0]  # no "(IndexError)" for the user
 
 
 def test_a_transcript_saved_by_a_windows_editor_reads_as_plain_text(cli, tmp_path):

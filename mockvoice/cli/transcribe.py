@@ -6,11 +6,20 @@ from pathlib import Path
 
 import typer
 
-from ..audio import load_audio
+from ..audio import audio_kind, load_audio
 from ..errors import InputFileError, SilentAudioError
 from ..importer import TEXT_SUFFIXES
 from ..transcriber import get_transcriber
 from .app import app, console
+
+
+def _is_audio(path: Path) -> bool:
+    """Whether a file's first bytes say it is audio, whatever its name (a recording saved as .txt)."""
+    try:
+        with open(path, "rb") as fh:
+            return audio_kind(fh.read(12)) is not None
+    except OSError:
+        return False
 
 
 @app.command()
@@ -21,7 +30,7 @@ def transcribe(
     as_json: bool = typer.Option(False, "--json", help="Print the transcript with word timings as JSON."),
 ) -> None:
     """Transcribe a recording with the offline Whisper model."""
-    if audio.suffix.lower() in TEXT_SUFFIXES and audio.is_file():
+    if audio.suffix.lower() in TEXT_SUFFIXES and audio.is_file() and not _is_audio(audio):
         raise InputFileError(f"{audio}: a text transcript, not audio; score it with `mockvoice score {audio}`")
     clip = load_audio(audio)
     transcript = get_transcriber(model).transcribe(clip, tuple(hotword))
