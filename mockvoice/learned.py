@@ -40,6 +40,12 @@ def _stem(tok: str) -> str | None:
 
 _STEMS: dict[str, tuple[str, ...]] = {}  # token -> () or (its stem,): a memo, words repeat across utterances
 _LENGTHS = tuple(f"<len {k}>" for k in range(5))
+# words that carry no meaning alone: a decision's quoted reasons skip n-grams made only of these ("if the")
+_FUNCTION_WORDS = frozenset(
+    "a an the if it its it's is are was were be been to of in on at for by with from and or but so then than that "
+    "this these those there their they them we we'd we'll i i'd i'll you your he she his her our us as do does did "
+    "not no yes just like um uh well also would will can could should might may must has have had what which who "
+    "when where how why all any some one , . ? </s>".split())
 
 
 def ngrams(text: str) -> set[str]:
@@ -124,8 +130,10 @@ class Model:
         return out
 
     def reasons(self, fs: set[str], column: int, n: int = 2) -> list[str]:
-        """The words (not rule signals) that pushed hardest towards the feature in one utterance."""
-        scored = [(self.weights[j, column], f) for f in fs if (j := self.vocab.get(f)) is not None and f[:1] not in "<~" and ":" not in f]
+        """The words (not rule signals) that pushed hardest towards the feature in one utterance; words a reader
+        can see meaning in, so not "if the" or "it" on their own (they still count in the decision)."""
+        scored = [(self.weights[j, column], f) for f in fs if (j := self.vocab.get(f)) is not None and f[:1] not in "<~"
+                  and ":" not in f and not _FUNCTION_WORDS.issuperset(f.split())]
         return [f for w, f in sorted(scored, reverse=True)[:n] if w > 0]
 
     def to_json(self) -> str:

@@ -181,3 +181,14 @@ def test_a_denial_keeps_the_typed_text_bar_in_speech():
     probs = np.full((2, len(FEATURES)), 0.38)
     assert model.found(probs, spoken=True).all()  # without the rules' reading both would pass
     assert model.found(probs, spoken=True, denied=np.array([True, False]))[:, FEATURES.index("failure_mode")].tolist() == [False, True]
+
+
+def test_a_decisions_quoted_words_are_not_function_words_alone():
+    """'learned from 'if the', 'if'' tells a reader nothing: the words quoted for a decision have meaning."""
+    from mockvoice.learned import _FUNCTION_WORDS, load_model, ngrams
+
+    model = load_model()
+    col = 2  # failure_mode
+    for text in ("if the primary goes down we fail over", "if it is slow and then it dies we retry", "what if the cache is empty"):
+        said = model.reasons(ngrams(text), col, n=5)
+        assert said and all(not _FUNCTION_WORDS.issuperset(w.split()) for w in said), said
