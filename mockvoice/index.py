@@ -332,10 +332,17 @@ class Index:
             out.setdefault(p, []).append(ScoreVersion(Path(p) / SCORES_DIR / f, rb, h, tr, c, o, json.loads(feats or "{}")))
         return out
 
-    def current_scores(self, row: SessionRow, versions: list[ScoreVersion]) -> tuple[float | None, dict[str, float], str]:
-        """A session's latest score for its own rubric id (newest version, else the original) and where it came from."""
-        mine = [v for v in versions if v.rubric == row.rubric and v.transcript is None]
+    def current_scores(self, row: SessionRow, versions: list[ScoreVersion], rubric: str | None = None
+                       ) -> tuple[float | None, dict[str, float], str]:
+        """A session's latest score for its own rubric id (newest version, else the original) and where it came from.
+
+        `rubric`: the latest score with that rubric id instead (a re-score with another rubric, `rescore --rubric`);
+        (None, {}, "") when the session was never scored with it."""
+        wanted = rubric or row.rubric
+        mine = [v for v in versions if v.rubric == wanted and (v.transcript is None or rubric)]
         if mine:
             v = mine[-1]
             return v.overall, v.features, f"{v.rubric}-{v.rubric_hash}"
+        if wanted != row.rubric:
+            return None, {}, ""
         return row.overall, row.features, "original"

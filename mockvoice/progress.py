@@ -73,16 +73,19 @@ class Trend:
         return "up" if self.change >= 0.1 else ("down" if self.change <= -0.1 else "flat")
 
 
-def history(index: Index, since: str | None = None, question: str | None = None) -> list[Point]:
-    """Sessions (oldest first) with their current scores, after bringing the index up to date."""
+def history(index: Index, since: str | None = None, question: str | None = None, rubric: str | None = None) -> list[Point]:
+    """Sessions (oldest first) with their current scores, after bringing the index up to date.
+
+    `rubric` (an id): each session's latest score with that rubric, and only sessions scored with it (a
+    cohort re-scored with an edited rubric of its own id); by default each session's own rubric."""
     index.refresh()
     versions = index.versions()
     out = []
     for row in index.sessions(since=since, question=question):
-        overall, feats, source = index.current_scores(row, versions.get(row.path, []))
+        overall, feats, source = index.current_scores(row, versions.get(row.path, []), rubric)
         if overall is None:
             continue
-        out.append(Point(row.created_at, row.name, row.question_id, row.rubric, overall, dict(feats), source))
+        out.append(Point(row.created_at, row.name, row.question_id, rubric or row.rubric, overall, dict(feats), source))
     return out
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..importer import resolve_question
+from ..rubric import load_rubric
 from ..index import Index, parse_since
 from ..progress import OVERALL, chart_html, history, ordered, rubrics_note, sparkline, trends, window_note
 from ..catalog import missing_folder, recordings_folder
@@ -22,10 +23,13 @@ _HINT = "pick another path with -o"
 def progress(
     question: str = typer.Option(None, "--question", "-q", help="Only sessions of this question id."),
     since: str = typer.Option(None, "--since", help="Only sessions since YYYY-MM-DD, or within a span like 30d."),
+    rubric: str = typer.Option(None, "--rubric", "-r", help="Scores from this rubric (an id, or the rubric file given to "
+                               "`rescore --rubric`): the sessions re-scored with it. Default: each session's own rubric."),
     output: Path = typer.Option(None, "--output", "-o", help="Where to write the HTML chart (default: progress.html in the recordings folder)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Are you getting better? Each feature's trend over your sessions, and a chart to open in a browser."""
+    rubric_id = load_rubric(rubric).id if rubric else None  # a file is read for its id; a bad one is one line
     root, exists = recordings_folder(recordings)
     if not exists:
         if question:
@@ -33,17 +37,22 @@ def progress(
         console.print(f"No scored sessions: {missing_folder(root)}.", highlight=False, soft_wrap=True)
         return
     with Index(root) as idx:
-        points = history(idx, since=parse_since(since), question=question)
+        points = history(idx, since=parse_since(since), question=question, rubric=rubric_id)
         broken = len(idx.broken())
     if not points:
         if question:
             resolve_question(question)  # a typo in the id is an "unknown question" line, not "no sessions yet"
         where = f" for question {question!r}" if question else ""
+        if rubric_id:
+            console.print(f"No sessions{where} in {root} are scored with rubric {rubric_id!r}; score them with "
+                          f"`mockvoice rescore --rubric {rubric}`.", highlight=False, soft_wrap=True)
+            return
         console.print(f"No scored sessions{where} in {root} yet; record one with `mockvoice practice` or `mockvoice import`.")
         return
     ts = trends(points)
     width = max(len(tr.feature) + 2 for tr in ts.values())  # feature ids stay whole; the trend column gives way
-    t = Table(title=f"progress over {len(points)} sessions ({points[0].when[:10]} to {points[-1].when[:10]})",
+    scored = f", scored with rubric {rubric_id}" if rubric_id else ""
+    t = Table(title=f"progress over {len(points)} sessions ({points[0].when[:10]} to {points[-1].when[:10]}{scored})",
               box=None, header_style="bold")
     for col, just in (("feature", "left"), ("sessions", "right"), ("earliest", "right"), ("latest", "right"),
                       ("change", "right"), ("trend, oldest → newest", "left")):

@@ -93,3 +93,36 @@ def test_a_feature_scored_by_two_rubrics_is_two_cards():
     cards = {c.id: c for c in s.cards}
     assert cards["scale_estimate (system-design)"].box == 0 and cards["scale_estimate (behavioral)"].box >= 2
     assert s.focus[0].id == "scale_estimate (system-design)" and s.question.id == "rate-limiter"
+
+
+def test_progress_with_a_rubric_follows_the_scores_of_a_cohort_rescored_with_it(cli, tmp_path, _isolated_recordings):
+    """A bootcamp re-scores everyone with its own edited rubric (a new id): `progress --rubric` charts those
+    scores; by default each session keeps its own rubric's."""
+    from pathlib import Path
+
+    import mockvoice
+
+    for i, text in enumerate(["We store links in a database.", "How many users do we expect? Redis over Memcached, "
+                              "but it costs memory. If Redis goes down we read from the database."]):
+        (tmp_path / f"a{i}.txt").write_text(text)
+    assert cli("import", tmp_path / "a0.txt", tmp_path / "a1.txt", "--question", "url-shortener").code == 0
+    bundled = Path(mockvoice.__file__).resolve().parents[1] / "rubrics" / "system-design.yaml"
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(bundled.read_text().replace("id: system-design", "id: cohort-strict", 1))
+    res = cli("rescore", "--rubric", strict, "--workers", "1")
+    assert res.code == 0 and "re-scored 2" in res.out, res.out + res.err
+    own = cli("progress")
+    assert own.code == 0 and "scored with rubric" not in own.out
+    res = cli("progress", "--rubric", strict)
+    out = " ".join(res.out.split())  # the title wraps at the terminal's width
+    assert res.code == 0, res.err
+    assert "progress over 2 sessions" in out and "scored with rubric cohort-strict" in out
+    from mockvoice.index import Index
+    from mockvoice.progress import history
+
+    with Index(_isolated_recordings) as idx:
+        assert {p.scored_with.split("-")[0] for p in history(idx)} == {"original"}
+        assert all(p.scored_with.startswith("cohort-strict-") for p in history(idx, rubric="cohort-strict"))
+    res = cli("progress", "--rubric", "debugging")
+    out = " ".join(res.out.split())
+    assert res.code == 0 and "are scored with rubric 'debugging'" in out and "rescore --rubric debugging" in out
