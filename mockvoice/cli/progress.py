@@ -42,12 +42,13 @@ def progress(
     if not points:
         if question:
             resolve_question(question)  # a typo in the id is an "unknown question" line, not "no sessions yet"
-        where = f" for question {question!r}" if question else ""
+        where = (f" for question {question!r}" if question else "") + (f" since {since}" if since else "")
         if rubric_id:
             console.print(f"No sessions{where} in {root} are scored with rubric {rubric_id!r}; score them with "
                           f"`mockvoice rescore --rubric {rubric}`.", highlight=False, soft_wrap=True)
             return
-        console.print(f"No scored sessions{where} in {root} yet; record one with `mockvoice practice` or `mockvoice import`.")
+        console.print(f"No scored sessions{where} in {root}" + ("; try an earlier --since." if since else
+                      " yet; record one with `mockvoice practice` or `mockvoice import`."), highlight=False, soft_wrap=True)
         return
     ts = trends(points)
     width = max(len(tr.feature) + 2 for tr in ts.values())  # feature ids stay whole; the trend column gives way

@@ -76,6 +76,8 @@ def test_progress_and_next_commands_on_imported_history(cli, tmp_path, _isolated
     assert page.is_file() and page.read_text().count("<svg") >= 6
     assert "unknown question 'nope'" in cli("progress", "--question", "nope").err  # not "no sessions yet"
     assert "No scored sessions for question 'checkout-500s'" in cli("progress", "--question", "checkout-500s").out
+    later = " ".join(cli("progress", "--since", "2099-01-01").out.split())
+    assert "No scored sessions since 2099-01-01" in later and "try an earlier --since" in later and "yet" not in later
     res = cli("next", "--all")
     assert res.code == 0, res.err
     assert "Next:" in res.out and "Why:" in res.out and "schedule" in res.out
