@@ -213,25 +213,38 @@ _NEXT_QUESTION = gated(re.compile(r"\b(?:and|also|plus)\s(?:, )?(?:" + _WH_ANY +
 _NEXT_YES_NO = gated(re.compile(r"[,.?]\s(?:" + _INV + r"|(?:is|are|do|does|did|will|would|should|can|could|must|has|have|was|were)\s"
                                  r"(?!(?:that|this|it)\b)[a-z][\w-]*\s\w+)\b"))
 _NARROWS = re.compile(r"\b(?:or|like|acceptable|okay|ok|fine|enough|a problem|right|correct|true|fair)\b|\d")
-_LEAD_IN = re.compile(r"^(?:(?:and|also|plus|so|okay|ok|first|then|but|now)\s(?:, )?)*(?:" + _EMBED + r")?[\s,.?]*")
+_LEAD_IN = re.compile(r"^(?:(?:and|also|plus|so|okay|ok|first|then|but|now|before i \w+(?: in| anything)?|quick question|"
+                      r"first question|one more thing|a few questions first)\s?(?:, )?)*(?:" + _EMBED + r")?[\s,.?]*")
 MOST_PER_UTTERANCE = 3  # a list of five things asked in one breath is still read as a few questions, not five
+
+
+_EMBED_AT = re.compile(_EMBED)
+_ASKS = re.compile(r"\b(?:what|when|where|which|who|how|whether)\b|\?")  # a question before question word order is seen
+# "or rather, how many daily actives" rephrases the question before it
+_REPHRASED = re.compile(r"(?:\bor rather|\bi mean|\bor|\brather|\bthat is)\s*[,.?]?\s*$")
+# "when you say real time, do you mean under a second": a topic named, then the question about it
+_TOPIC_LEAD = re.compile(r"(?:(?:and|so|ok|okay)\s)?(?:when you say|what about|how about|as for|regarding|in terms of)\b")
 
 
 def question_count(text: str) -> int:
     """How many scoping questions one clarifying-question utterance (cleaned text) asks: 1 to MOST_PER_UTTERANCE."""
-    if (first := _QSTART.search(text)) is None:
-        return 1
-    starts = {m.start() for m in _NEXT_QUESTION.finditer(text, first.end())}
-    yes_no = sorted(m.start() for m in _NEXT_YES_NO.finditer(text, first.end()))
+    first = _QSTART.search(text)
+    begin = 0 if first is None or _ASKS.search(text, 0, first.start()) else first.start()  # "i'd ask: when did it start"
+    starts = {m.start() for m in _NEXT_QUESTION.finditer(text, begin + 1)}
+    yes_no = sorted(m.start() for m in _NEXT_YES_NO.finditer(text, begin + 1)
+                    if not _EMBED_AT.match(text, m.start() + 2))  # ", may i ask how many ...": the question follows
     for k, at in enumerate(yes_no):  # a yes/no question that narrows the one before it is part of it
         end = min([s for s in (*starts, *yes_no[k + 1:]) if s > at] + [len(text)])
         if not _NARROWS.search(text, at, end):
             starts.add(at)
-    bounds = [first.start(), *sorted(s for s in starts if s > first.start()), len(text)]
+    cuts = sorted(s for s in starts if s > begin and not _REPHRASED.search(text, max(begin, s - 16), s + 1))
+    bounds = [begin, *cuts, len(text)]
     asked = 0
-    for a, b in zip(bounds, bounds[1:]):
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
         seg = text[a:b].strip(" ,.?")
         body = seg[_LEAD_IN.match(seg).end():]
+        if k + 2 < len(bounds) and (_TOPIC_LEAD.match(seg) or _TOPIC_LEAD.match(body)):
+            continue  # the topic of the question that follows, not a question of its own
         if len(body.split()) >= 2 and not _CHECK_IN.search(seg) and not _EMPLOYER.search(seg):
             asked += 1
     return max(1, min(asked, MOST_PER_UTTERANCE))

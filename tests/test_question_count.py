@@ -31,6 +31,14 @@ from mockvoice.spoken import clean
     ("what is the expected qps , is it global , and must it be strongly consistent ?", 3),
     ("do group chats go up to 10 people or 10000 , is end-to-end encryption required , and what latency is acceptable ?", 3),
     ("what privacy rules are we under , i assume hipaa , which changes where we can log", 1),  # "which": a relative clause
+    # a topic named first, or the question said again in other words: one question
+    ("when you say real time , do you mean under a second ?", 1),
+    ("what about consistency , do we need it strong ?", 1),
+    ("how many users do we have ? or rather , how many daily actives ?", 1),
+    ("before i begin , may i ask roughly how many new links a day , and what the read to write ratio is ?", 2),
+    ("what latency budget , what availability target , what retention ?", 3),  # no question word order at all
+    ("then i'd ask when did it start , which endpoints , and did anything change recently ?", 2),
+    ("we have a lot of users , and how many are on mobile ?", 1),  # a statement, then one question
 ])
 def test_question_count(text, n):
     assert question_count(clean(text)) == n
