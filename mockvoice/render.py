@@ -70,7 +70,8 @@ def render_scorecard(card: Scorecard, console: Console, title: str | None = None
         delivery.append(f"{d.words} words · fillers {d.fillers} · hedges {d.hedges} (no timings for typed text)")
     s = card.structure
     if s is not None and s.requirements_first is not None:
-        delivery.append("\nrequirements first: " + ("yes" if s.requirements_first else "no — you started designing before asking"))
+        late = "no — you acted on the system before scoping" if card.rubric == "debugging" else "no — you started designing before asking"
+        delivery.append("\nrequirements first: " + ("yes" if s.requirements_first else late))
         if s.first_question_at is not None:
             delivery.append(f" · first question at {fmt_time(s.first_question_at)}")
     header = Text.assemble(("overall ", "bold"), (f"{card.overall:.0f}/100", "bold cyan"), f"   rubric {card.rubric}")

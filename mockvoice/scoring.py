@@ -52,8 +52,8 @@ def _evidence(utts: list[Utterance], i: int, cue: str | None, through: int | Non
     return Evidence(text=" ".join(x.text for x in utts[i:through + 1]), start=u.start, end=utts[through].end, cue=cue)
 
 
-def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tuple[Evidence, ...],
-                      advice: str | None, structure: Structure, utts: list[Utterance]) -> tuple[str, str | None, str | None]:
+def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tuple[Evidence, ...], advice: str | None,
+                      structure: Structure, utts: list[Utterance], incident: bool = False) -> tuple[str, str | None, str | None]:
     """The feedback line, what was missing, and what a strong answer adds."""
     target = feat.target
     strong = " ".join(filter(None, [feat.feedback.strong if count >= target.min else None, advice])) or feat.feedback.strong
@@ -78,7 +78,8 @@ def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tu
             parts.append(strong)
     if feat.detect.method == "clarifying_question" and structure.requirements_first is False and structure.first_design_index is not None:
         design = utts[structure.first_design_index].text
-        parts.append(f"You started designing ({_quote(design)}) before asking; scope the problem first.")
+        parts.append(f"You acted on the system ({_quote(design)}) before asking; scope the incident first." if incident else
+                     f"You started designing ({_quote(design)}) before asking; scope the problem first.")
     return " ".join(parts), missing, strong
 
 
@@ -151,7 +152,8 @@ def score_transcript(
         m = feat.detect.method
         analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
     looking = frozenset(i for f in rb.features if f.detect.method == "monitoring" for i in analyses[f.id].indices)
-    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset), looking)
+    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset), looking,
+                                  incident=rb.id == "debugging")
     # "questions before design" is a rule for the opening answer, and for rubrics that ask for questions
     # (a behavioral story is not told to scope before it "designs")
     if follow_up or not any(f.detect.method == "clarifying_question" for f in rb.features):
@@ -173,7 +175,7 @@ def score_transcript(
             late = sum(n for h, n in zip(a.hits, asks) if h.index > structure.first_design_index)
             effective = count - late + LATE_QUESTION_WEIGHT * late
         advice = advice_for(feat.id, question, kw, rb.id) if question or kw else None
-        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts)
+        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, rb.id == "debugging")
         features[feat.id] = FeatureScore(
             name=feat.name, count=count, target_min=feat.target.min, target_max=feat.target.max,
             score=feature_score(effective, feat), weight=feat.weight, evidence=evidence, feedback=line,

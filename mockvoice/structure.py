@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from .questions import question_count
 from .utterances import Utterance
 
-__all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement"]
+__all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement", "is_action_statement"]
 
 # a statement that commits to a design: a component, a technology, or "we'll use / I'd put"
 _DESIGN = re.compile(
@@ -48,18 +48,36 @@ class Structure(BaseModel):
     requirements_first: bool | None = None  # None: no clarifying questions and no design statement, or a reply to a probe
 
 
+# what acting on a live system sounds like: in a debugging round, doing this before scoping is the mistake
+_ACTION = re.compile(
+    r"\b(?:restart\w*|reboot\w*|roll(?:ing|ed|s)? (?:it |that |them |the \w+ )?back|rollback|revert\w*|redeploy\w*|"
+    r"flip\w* (?:the |a |that )?(?:feature )?flag|turn\w* (?:it |that |the [\w ]{1,20} )?off|disabl\w+|drain\w*|kill\w*|"
+    r"scal(?:e|es|ing) (?:it |them |the \w+ )?(?:out|up)|add\w* more (?:servers|nodes|replicas|pods|instances|capacity|workers)|"
+    r"fail(?:ing)? (?:it |them |traffic )?over|failover|hotfix\w*|patch\w*|purg\w+|flush\w*|clear\w* the cache|"
+    r"(?:bump|increas|rais)\w* the (?:pool|memory|limit|timeout|connection)\w*)\b")
+
+
+def is_action_statement(clean_text: str) -> bool:
+    """True when a cleaned, non-question utterance acts on the system (restart, roll back, drain, scale out) rather
+    than looks at it; a conditional plan ("if it's the deploy, we roll back") is not acting yet."""
+    return bool(_ACTION.search(clean_text)) and not clean_text.startswith(("if ", "and if ", "so if "))
+
+
 def is_design_statement(clean_text: str) -> bool:
     """True when a cleaned, non-question utterance commits to part of a design."""
     return bool(_DESIGN.search(clean_text))
 
 
 def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: set[int],
-                      looking: frozenset[int] = frozenset()) -> Structure:
+                      looking: frozenset[int] = frozenset(), incident: bool = False) -> Structure:
     """Where each feature appeared, when the design started, and whether questions came first.
 
     `looking`: utterances that read metrics, logs or dashboards. Looking is not designing: in a debugging
     round it is what comes first ("I'd check the error-rate dashboard by endpoint"), next to scoping questions.
+    `incident`: a debugging round, where "the design" is the first action on the system (a restart, a
+    rollback), not the first component named ("I'd check whether the database is up" only looks).
     """
+    starts = is_action_statement if incident else is_design_statement
     n = len(utts)
     origin = next((u.start for u in utts if u.start is not None), None)
 
@@ -67,7 +85,7 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         s = utts[i].start
         return round(s - origin, 2) if s is not None and origin is not None else None
 
-    design = next((i for i, t in enumerate(texts) if i not in questions and i not in looking and is_design_statement(t)), None)
+    design = next((i for i, t in enumerate(texts) if i not in questions and i not in looking and starts(t)), None)
     marks = sorted(
         (Mark(feature=f, index=i, start=at(i), position=round(i / max(n - 1, 1), 3)) for f, idx in hits.items() for i in idx),
         key=lambda m: (m.index, m.feature),

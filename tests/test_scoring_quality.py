@@ -237,3 +237,20 @@ def test_a_debugging_answer_that_reads_the_dashboards_first_is_not_told_it_desig
                       "today? Which regions are affected?", "debugging")
     assert acts.structure.requirements_first is False
     assert any("you went to the system" in line and "since when" in line for line in acts.feedback), acts.feedback
+    assert "You acted on the system" in acts.features["clarifying_question"].feedback
+    assert "designing" not in " ".join(acts.feedback)
+
+
+@pytest.mark.parametrize("first, acts", [
+    ("I'd restart the pods.", True),
+    ("First I'd roll back the last deploy.", True),
+    ("I'd flip the feature flag off.", True),
+    ("I'd drain traffic away from the bad region.", True),
+    ("I'd scale out the service and add more replicas to handle the load.", True),
+    ("I'd check whether the database is up and the connection pool isn't exhausted.", False),  # looking, not acting
+    ("If it turns out to be the deploy, we roll back.", False),  # a plan for later
+])
+def test_a_debugging_round_is_out_of_order_when_it_acts_before_scoping(first, acts):
+    card = score_text(first + " When did it start, and what changed?", "debugging")
+    assert card.structure.requirements_first is (not acts)
+    assert "designing" not in " ".join(card.feedback) + card.features["clarifying_question"].feedback
