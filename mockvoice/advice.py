@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["advice_for", "topic_of"]
 
@@ -119,12 +120,22 @@ _TOPICS: list[tuple[str, re.Pattern[str], dict[str, str]]] = [
         "monitoring": "the metric or dashboard that showed it worked",
     }),
 ]
-_SUBJECT = re.compile(r"^(?:design|build|architect|how would you (?:design|build))\s+(?:a |an |the )?(.+?)[.?!]?$", re.I)
+_SUBJECT = re.compile(r"^(?:design|build|architect|how would you (?:design|build))\s+((?:a |an |the )?.+?)[.?!]?$", re.I)
 
 
 # the kind of round each bundled rubric scores: a debugging question about checkout is about the incident, not
 # payment design, and a behavioral story about an incident is a story; other rubrics may take any topic
+# the general advice for a debugging question with no topic of its own (a stale cache, a failed deploy, DNS)
+_INCIDENT = {
+    "clarifying_question": "who is affected and how, since when, and what changed just before it started",
+    "trade_off": "a quick mitigation (roll back, fail over, turn the feature off) versus the proper fix, and what each costs",
+    "failure_mode": "the likely causes ranked by the evidence, and how you would stop the harm before finding the root cause",
+    "scale_estimate": "how many users, requests or records are affected, worked out from the rate and the traffic",
+    "monitoring": "the dashboards, logs and traces that would confirm or rule out each cause",
+}
 _KINDS = {"system-design": "design", "debugging": "debugging", "behavioral": "behavioral"}
+# a round of a kind with no topic of its own: its general advice (a story is a story); designs differ too much for one
+_GENERAL = {"debugging": _INCIDENT, "behavioral": next(table for kind, _, table in _TOPICS if kind == "behavioral")}
 
 
 def topic_of(question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None) -> dict[str, str] | None:
@@ -132,13 +143,28 @@ def topic_of(question: str | None, keywords: tuple[str, ...] = (), rubric: str |
     text = " ".join(filter(None, [question or "", *keywords])).lower()
     if not text.strip():
         return None
-    kind = _KINDS.get(rubric or "")
+    kind = _KINDS.get(rubric or "") or _bank_kind(question)
     for topic_kind, rx, table in _TOPICS:
         if (kind is None or topic_kind == kind) and rx.search(text):
             return table
-    # a debugging round or a story with no topic of its own still gets its kind's general advice (the first table
-    # of that kind: an incident in production, a project story); designs differ too much for one
-    return next((table for topic_kind, _, table in _TOPICS if topic_kind == kind), None) if kind != "design" else None
+    # a debugging round or a story with no topic of its own still gets its kind's general advice; designs differ too much
+    return _GENERAL.get(kind or "")
+
+
+def _bank_kind(question: str | None) -> str | None:
+    """The kind of round a bundled question is (by its bank rubric), for a rubric file of the user's own."""
+    return _KINDS.get(_bank_rubrics().get(question.strip(), "")) if question else None
+
+
+@lru_cache(maxsize=1)
+def _bank_rubrics() -> dict[str, str]:
+    """Question text -> its rubric id, read once per process (a re-score of thousands of sessions asks each time)."""
+    try:
+        from .prompts import load_questions
+
+        return {q.text.strip(): q.rubric for q in load_questions()}
+    except Exception:  # no bank, or a broken one: the question's words alone decide
+        return {}
 
 
 def advice_for(feature: str, question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None) -> str | None:

@@ -216,7 +216,8 @@ def test_a_platitude_is_not_a_reflection():
     ("ride-matching", "trade_off", "geohash", "chunks"),  # "drivers" is not "drive" (file storage)
     ("checkout-500s", "clarifying_question", "what changed recently", "double charge"),  # an incident, not payment design
     ("production-incident", "scale_estimate", "outcome with numbers", "failures per second"),  # a story, not debugging
-    ("dns-outage", "failure_mode", "bad deploy", None),  # a debugging round with no topic of its own: incident advice
+    ("dns-outage", "failure_mode", "likely causes ranked", "exhausted pool"),  # no topic of its own: general incident advice
+    ("stale-cache", "monitoring", "confirm or rule out", "error-rate dashboard"),  # old prices, no errors
 ])
 def test_question_advice_is_for_the_question_and_its_kind_of_round(qid, feature, expected, wrong):
     from mockvoice.prompts import find_question
@@ -225,6 +226,21 @@ def test_question_advice_is_for_the_question_and_its_kind_of_round(qid, feature,
     f = score_transcript(Transcript.from_text("We keep it simple."), q.rubric, question=q.text).features[feature]
     advice = f.feedback + " " + (f.strong or "")
     assert expected in advice and (wrong is None or wrong not in advice), advice
+
+
+def test_a_rubric_file_of_ones_own_keeps_the_bundled_questions_kind_of_round(tmp_path):
+    """A copy of the debugging rubric under another id: checkout-500s is still an incident, not payment design."""
+    from pathlib import Path
+
+    import mockvoice
+    from mockvoice.prompts import find_question
+
+    mine = tmp_path / "my-debugging.yaml"
+    bundled = Path(mockvoice.__file__).resolve().parents[1] / "rubrics" / "debugging.yaml"
+    mine.write_text(bundled.read_text().replace("id: debugging", "id: my-debugging", 1))
+    q = find_question("checkout-500s")
+    f = score_transcript(Transcript.from_text("We keep it simple."), str(mine), question=q.text).features["clarifying_question"]
+    assert "what changed recently" in f.feedback and "double charge" not in f.feedback, f.feedback
 
 
 def test_a_debugging_answer_that_reads_the_dashboards_first_is_not_told_it_designed_first():
