@@ -188,6 +188,7 @@ def test_installed_console_script_runs_and_fails_cleanly(tmp_path):
     (("report",), "Missing argument"),
     (("score", "a.txt", "b.txt"), "unexpected extra argument"),
     (("replay", "last", "--turn", "0"), "--turn"),
+    (("score", "a.txt", "--question"), "`mockvoice score --help`"),  # an option missing its value: still the command's help
 ])
 def test_a_usage_mistake_is_a_usage_message_not_an_internal_error(cli, args, needle):
     """Typos in options or arguments get click's usage message and exit 2, whichever click typer brings (it vendors one)."""

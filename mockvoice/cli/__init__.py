@@ -26,6 +26,13 @@ _USAGE_ERRORS = tuple({click.ClickException, *(c for c in typer.BadParameter.__m
 _ABORTS = tuple({click.exceptions.Abort, typer.Abort})
 
 
+def _command_names() -> set[str]:
+    try:
+        return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    except Exception:
+        return set()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -45,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except _USAGE_ERRORS as exc:  # one line, like every other error, not click's usage block
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "mockvoice"
+        if where == "mockvoice":  # some errors (an option missing its value) carry no context: name the command given
+            names = _command_names()  # (not next(): the `next` command's module shadows it in this package)
+            where = ([f"mockvoice {a}" for a in args if not a.startswith("-") and a in names] or [where])[0]
         err_console.print(tagged("Error:", "bold red", f"{exc.format_message().strip().rstrip('.')}; see `{where} --help`"),
                           highlight=False, soft_wrap=True)
         code = exc.exit_code
