@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .delivery import measure_delivery
 from .errors import MockvoiceError, SessionError
+from .rubric import load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .session import Session
 from .transcript import Transcript
@@ -123,10 +124,19 @@ def repair_hint(path: Path) -> str:
     m = VERSION_FILE.match(path.name)
     if m is None:
         return f"it is not a score version: move {path} out of the scores folder"
-    again = f"mockvoice rescore {path.parent.parent} --rubric {m['rid']}"
-    if m["model"]:
-        again += f" --retranscribe --model {m['model']}"
-    return f"`{again}` writes it again while rubric {m['rid']} is unchanged; otherwise delete the file"
+    model = f" --retranscribe --model {m['model']}" if m["model"] else ""
+    if _named_rubric_hash(m["rid"]).startswith(m["hash"]):  # the rubric of that name is the one it was made with
+        return f"`mockvoice rescore {path.parent.parent} --rubric {m['rid']}{model}` writes it again; or delete the file"
+    return (f"it was made with a rubric file (id {m['rid']}, hash {m['hash']}): `mockvoice rescore {path.parent.parent} "
+            f"--rubric THAT-FILE{model}` writes it again while the file is unchanged; otherwise delete it")
+
+
+def _named_rubric_hash(rubric_id: str) -> str:
+    """The content hash of the bundled rubric of that id as it is now, or "" (no such rubric: a file's)."""
+    try:
+        return load_rubric(rubric_id).content_hash
+    except MockvoiceError:
+        return ""
 
 
 def _pick(key: str, versions: list[VersionInfo], session: Session) -> VersionInfo:

@@ -148,3 +148,16 @@ def test_an_atomic_write_whose_cleanup_fails_too_is_still_one_line(tmp_path, mon
     monkeypatch.setattr(Path, "unlink", fail(errno.EROFS))
     with pytest.raises(StorageError, match=r"No space left on device"):
         write_atomic(tmp_path / "report.html", "x", "write the report", "pick another path with -o")
+
+
+def test_the_repair_hint_for_a_version_made_with_a_rubric_file_asks_for_that_file(tmp_path):
+    """`--rubric system-design` would write a new version with the bundled rubric's hash, not repair this one."""
+    from mockvoice.scoreview import repair_hint
+
+    scores = tmp_path / "s" / "scores"
+    scores.mkdir(parents=True)
+    bundled = _version(tmp_path / "s", "system-design")
+    assert f"--rubric system-design` writes it again" in repair_hint(bundled)
+    edited = scores / "system-design-0123456789ab.json"  # same id, another hash: an edited copy of the rubric
+    hint = repair_hint(edited)
+    assert "--rubric THAT-FILE" in hint and "hash 0123456789ab" in hint and "--rubric system-design`" not in hint
