@@ -178,7 +178,7 @@ def recordings_root(override: str | os.PathLike | None = None) -> Path:
     return Path(override or os.environ.get("MOCKVOICE_RECORDINGS") or "recordings")
 
 
-_SLUG_CHARS, _SLUG_BYTES = 40, 80  # each part of a folder name: short to read, and far under a file system's 255 bytes
+_SLUG_CHARS, _SLUG_BYTES = 24, 80  # each part of a folder name: short enough that `sessions` fits a terminal
 
 
 def _slug(text: str) -> str:

@@ -169,3 +169,16 @@ def test_an_index_from_before_source_files_is_rebuilt(cli, tmp_path, _isolated_r
     assert res.code == 0 and "imported 1, failed 0" in res.out, res.out + res.err
     with Index(_isolated_recordings) as idx:
         assert sorted(r.source_file for r in idx.refresh().sessions()) == ["one.txt", "two.txt"]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_sessions_shows_whose_answer_at_80_columns_and_cuts_a_long_name(cli, tmp_path, _isolated_recordings,
+                                                                        monkeypatch, width):
+    from mockvoice.cli.app import console
+
+    monkeypatch.setattr(console, "width", width)
+    folder = _class(tmp_path, ["alice.txt", "x" * 200 + ".txt"])
+    assert cli("import", folder, "--question", "url-shortener").code == 0
+    lines = cli("sessions").out.splitlines()
+    assert "file" in lines[0] and any("alice.txt" in line for line in lines), "\n".join(lines)
+    assert any("xxxx…" in line for line in lines) and all(len(line) <= width for line in lines)

@@ -22,27 +22,37 @@ def _when(iso: str) -> str:
         return iso[:16]
 
 
+def _cut(text: str, width: int) -> str:
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip() + "…"
+
+
 def _table(found: list) -> Table:
     """One line per session, never wider than the terminal. The id is what replay and report take, so it stays
-    whole; then an import's file name (whose answer: a class's files); then the question, cut to the room left.
-    A column with no room is left out: the id holds the question id and the file's name as well."""
+    whole; then an import's file name (whose answer: a class's files), cut to fit, and the question in the room
+    left. On a narrow terminal the turns and length give way to the file name before it is left out."""
     ids = max(cell_len(s.id) for s in found)  # terminal cells: a name in Chinese or Japanese takes two per letter
-    fixed = len("2026-11-21 10:15") + ids + len("turns") + len("overall") + len("length") + 4  # and the gaps
-    left = console.width - fixed
     names = max((cell_len(s.source_file) for s in found if s.source_file), default=0)
-    file_w = max(len("file"), names) if names and left - 1 >= max(len("file"), names) else 0
+    extra = [("turns", "right"), ("overall", "right"), ("length", "right")]
+    date = len("2026-11-21 10:15") + 1
+    fixed = date + ids + 1 + sum(len(c) + 1 for c, _ in extra)
+    if names and console.width - fixed < 12:  # whose answer matters more than its length
+        extra = [("overall", "right")]
+        fixed = date + ids + 1 + len("overall") + 1
+    if names and console.width - fixed < 12:  # and more than the date, which the id starts with anyway
+        date, fixed = 0, fixed - date
+    left = console.width - fixed
+    file_w = min(names, max(len("file"), left // 2 if left >= 24 else left - 1)) if names and left > len("file") else 0
     room = left - (file_w + 1 if file_w else 0) - 1
-    cols = [("date", "left"), ("id", "left")] + [("file", "left")] * bool(file_w) + \
-        [("question", "left")] * (room >= len("question")) + [("turns", "right"), ("overall", "right"), ("length", "right")]
+    cols = [("date", "left")] * bool(date) + [("id", "left")] + [("file", "left")] * bool(file_w) + \
+        [("question", "left")] * (room >= len("question")) + extra
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
     for col, just in cols:
         table.add_column(col, justify=just, no_wrap=True)
     for s in found:
-        q = s.question or "-"
-        table.add_row(_when(s.created_at), s.id, *[s.source_file or "-"] * bool(file_w),
-                      *[q if cell_len(q) <= room else set_cell_size(q, room - 1).rstrip() + "…"] * (room >= len("question")),
-                      str(s.turns), ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else ""),
-                      fmt_time(s.length_s).strip())
+        cells = {"turns": str(s.turns), "length": fmt_time(s.length_s).strip(),
+                 "overall": ("-" if s.overall is None else f"{s.overall:.0f}") + ("*" if s.rescored_with else "")}
+        table.add_row(*[_when(s.created_at)] * bool(date), s.id, *[_cut(s.source_file or "-", file_w)] * bool(file_w),
+                      *[_cut(s.question or "-", room)] * (room >= len("question")), *(cells[c] for c, _ in extra))
     return table
 
 
