@@ -43,7 +43,7 @@ def test_a_missing_recordings_folder_is_named_and_not_created(cli, tmp_path, arg
     assert not gone.exists()
 
 
-@pytest.mark.parametrize("args", [["replay", "last"], ["report", "last"], ["replay", "20261121"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["replay", "last"], ["report", "last"], ["replay", "20261121"], ["rescore"]], ids=" ".join)
 def test_a_missing_recordings_folder_when_resolving_a_session_is_one_line(cli, tmp_path, args):
     gone = tmp_path / "typo"
     line = _one_line(cli(*args, "--recordings", gone), "SessionError")

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import SessionError
 from ..index import parse_since
 from ..rescore import Job, Summary, plan, run
 from ..writes import check_writable, write_atomic
@@ -25,9 +26,12 @@ class _Rate(ProgressColumn):
 
 def _targets(refs: list[str], root: Path | None = None) -> list[Path]:
     if not refs:
-        from ..catalog import recordings_folder  # a file where the folder should be is one line, not "no such session"
+        from ..catalog import missing_folder, recordings_folder  # a file where the folder should be is one line
 
-        return [recordings_folder(root)[0]]
+        folder, exists = recordings_folder(root)
+        if not exists:  # not "no such session or folder": it is the recordings folder that is missing
+            raise SessionError(f"nothing to re-score: {missing_folder(folder)}")
+        return [folder]
     out = []
     for ref in refs:
         p = Path(ref).expanduser()
