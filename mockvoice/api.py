@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .audio import AudioClip, audio_kind, load_audio
@@ -38,9 +39,30 @@ def read_transcript_file(path: "str | os.PathLike") -> Transcript:
         text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text; save it as UTF-8 (or a .wav/.mp3 for audio) and try again") from exc
+    if _CUE_TIME.search(text) or text.lstrip().startswith("WEBVTT"):
+        text = caption_text(text)
     if not text.strip():
         raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
     return Transcript.from_text(text)
+
+
+_CUE_TIME = re.compile(r"^[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]*-->", re.M)
+_CUE_INDEX = re.compile(r"^\d+$")
+_CUE_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
+
+
+def caption_text(text: str) -> str:
+    """The words of WebVTT or SRT captions (a Zoom or Teams transcript): no header, cue numbers, times or tags."""
+    lines, skipping = [], False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
+            skipping = True  # a header or comment block runs to the next blank line
+        elif not line:
+            skipping = False
+        elif not skipping and not _CUE_TIME.match(line) and not _CUE_INDEX.match(line):
+            lines.append(_CUE_TAG.sub("", line))
+    return "\n".join(lines)
 
 
 def score_text(text: str, rubric: "Rubric | str | None" = None, question: str | None = None) -> Scorecard:

@@ -79,7 +79,7 @@ def load_audio(path: str | os.PathLike) -> AudioClip:
         raise InputFileError(f"{p}: cannot read the file ({exc.strerror}); check its permissions") from exc
     except Exception as exc:  # PyAV raises many types for corrupt input (--debug shows which)
         if _looks_like_text(p):
-            raise AudioError(f"{p}: this is text, not audio; name it .txt to score it as a typed transcript") from exc
+            raise AudioError(f"{p}: this is text, not audio; name it .txt (captions .vtt or .srt) to score it as a transcript") from exc
         raise AudioError(
             f"{p}: cannot decode audio; the file is corrupt or not audio (WAV, FLAC, MP3, OGG and M4A are supported)"
         ) from exc

@@ -31,7 +31,7 @@ from .transcriber import Transcriber
 __all__ = ["TEXT_SUFFIXES", "AUDIO_SUFFIXES", "QuestionRef", "FolderFiles", "resolve_question", "folder_files",
            "source_digest", "already_imported", "import_file"]
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".vtt", ".srt"}  # captions (a Zoom or Teams transcript) read as text
 # What `load_audio` decodes (PyAV/FFmpeg), by the names recorders and phones give: what a folder import picks up.
 AUDIO_SUFFIXES = {".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp4", ".webm", ".wma",
                   ".aif", ".aiff", ".amr", ".3gp", ".caf"}

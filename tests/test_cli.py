@@ -102,7 +102,7 @@ BAD_RUBRIC = "id: x\nname: X\nfeatures:\n  - id: a\n    name: A\n    description
         (lambda d: _put(d / "blank.txt", b"  \n"), "InputFileError", "empty"),
         # a file under the wrong name: said what it is, with no internal exception names
         (lambda d: write_wav(d / "answer.txt", np.zeros(16000, dtype=np.float32)), "InputFileError", "this is audio (WAV)"),
-        (lambda d: _put(d / "captions.vtt", b"WEBVTT\n\n00:00.000 --> 00:02.000\nHow many users?\n"), "AudioError",
+        (lambda d: _put(d / "captions.wav", b"WEBVTT\n\n00:00.000 --> 00:02.000\nHow many users?\n"), "AudioError",
          "this is text, not audio; name it .txt"),
         (lambda d: (d / "answers.txt").mkdir() or d / "answers.txt", "InputFileError", "is a folder"),
     ],
@@ -236,3 +236,20 @@ def test_next_says_why_it_picked_no_question_when_the_bank_is_broken(cli, tmp_pa
     assert res.code == 0, res.err
     assert "Next:" not in res.out and "Why:" in res.out
     assert res.err.strip() == "no question picked: PromptError: prompts/debugging.yaml: questions[1].contxt: unknown field"
+
+
+def test_captions_from_a_call_are_scored_as_their_words(cli, tmp_path):
+    """A Zoom or Teams transcript (.vtt, .srt): the header, cue numbers, times and tags are not the answer."""
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\nNOTE exported by the meeting app\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Sam>How many users do we "
+                   "expect per day?</v>\n\n2\n00:00:04.500 --> 00:00:09.000\nIf the cache goes down we fall back to the "
+                   "database.\n")
+    srt = tmp_path / "call.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:04,000\nHow many users do we expect per day?\n\n2\n00:00:04,500 --> "
+                   "00:00:09,000\nIf the cache goes down we fall back to the database.\n")
+    for path in (vtt, srt):
+        res = cli("score", path, "--json")
+        assert res.code == 0, res.err
+        card = json.loads(res.out)
+        assert card["delivery"]["words"] == 19, card["delivery"]  # 8 + 11: no numbers, times or tags
+        assert card["features"]["clarifying_question"]["count"] == 1 and card["features"]["failure_mode"]["count"] == 1

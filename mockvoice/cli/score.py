@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..api import read_transcript_file, transcribe_for_rubric
-from ..importer import resolve_question
+from ..importer import TEXT_SUFFIXES, resolve_question
 from ..render import render_scorecard
 from ..rubric import load_rubric
 from ..scorecard import Scorecard
@@ -15,7 +15,6 @@ from ..scoring import score_transcript
 from ..transcript import Transcript
 from .app import app, console, err_console, tagged
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
 @app.command()
