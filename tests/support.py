@@ -41,3 +41,28 @@ def speak(parts: list, rate: int = 150) -> Path:
         clip = synthesize_parts(parts, rate=rate)
         write_wav(path, clip.samples)
     return path
+
+
+def import_as_old_session(cli, answer: Path, root: Path, missing_key: str) -> Path:
+    """Import one answer, then drop `missing_key` from its session.json: a session saved before that field existed."""
+    import json
+
+    assert cli("import", answer).code == 0
+    (folder,) = [p for p in root.iterdir() if (p / "session.json").is_file()]
+    raw = json.loads((folder / "session.json").read_text())
+    raw.pop(missing_key)
+    (folder / "session.json").write_text(json.dumps(raw))
+    return folder
+
+
+def make_old_index(root: Path, drop_column: str, schema: int) -> None:
+    """Turn the recordings folder's index into one an older mockvoice wrote: schema `schema`, without `drop_column`."""
+    import sqlite3
+
+    from mockvoice.index import INDEX_FILE
+
+    db = sqlite3.connect(root / INDEX_FILE)
+    db.execute(f"ALTER TABLE sessions DROP COLUMN {drop_column}")
+    db.execute(f"PRAGMA user_version={schema}")
+    db.commit()
+    db.close()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import subprocess
 
 import pytest
 
 import mockvoice.index
-from mockvoice.index import INDEX_FILE, read_session
+from mockvoice.index import read_session
 
 ANSWER = "How many users do we expect? If the cache goes down we fall back to the database."
 OTHER = "Is it read heavy? I would pick Redis over Memcached, but it costs memory. We alert on p99 latency."
@@ -83,13 +81,10 @@ def test_a_second_run_reads_no_session_file_again(cli, tmp_path, _isolated_recor
 
 
 def test_sessions_imported_before_hashes_still_load_and_work(cli, tmp_path, _isolated_recordings):
+    from support import import_as_old_session
+
     a = _write(tmp_path / "a.txt", ANSWER)
-    assert cli("import", a).code == 0
-    (folder,) = _sessions(_isolated_recordings)
-    # a session written before this change: no source_sha256 key at all
-    raw = json.loads((folder / "session.json").read_text())
-    raw.pop("source_sha256")
-    (folder / "session.json").write_text(json.dumps(raw))
+    folder = import_as_old_session(cli, a, _isolated_recordings, "source_sha256")  # no source_sha256 key at all
     assert read_session(folder).source_sha256 is None
     assert folder.name in cli("sessions").out
     assert cli("progress").code == 0
@@ -104,11 +99,9 @@ def test_an_index_from_before_hashes_is_rebuilt(cli, tmp_path, _isolated_recordi
     """An index written by the previous mockvoice (schema 1, no hash column) is rebuilt, not trusted."""
     a = _write(tmp_path / "a.txt", ANSWER)
     assert cli("import", a).code == 0
-    db = sqlite3.connect(_isolated_recordings / INDEX_FILE)
-    db.execute("ALTER TABLE sessions DROP COLUMN source_sha256")
-    db.execute("PRAGMA user_version=1")
-    db.commit()
-    db.close()
+    from support import make_old_index
+
+    make_old_index(_isolated_recordings, "source_sha256", 1)
     res = cli("import", a)
     assert res.code == 0 and "already imported 1" in res.out, res.out
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import datetime
 
 import pytest
 
-from mockvoice.index import INDEX_FILE, Index, read_session
+from mockvoice.index import Index, read_session
 from mockvoice.session import new_session_dir
 
 ANSWER = "How many users do we expect per day? If the cache goes down we fall back to the database, and we alert on p99."
@@ -141,13 +140,11 @@ def test_sessions_replay_and_report_name_the_source_file(cli, tmp_path, _isolate
 
 
 def test_sessions_from_before_source_files_still_load_and_list(cli, tmp_path, _isolated_recordings):
+    from support import import_as_old_session
+
     one = tmp_path / "one.txt"
     one.write_text(ANSWER)
-    assert cli("import", one).code == 0
-    (folder,) = _sessions(_isolated_recordings)
-    raw = json.loads((folder / "session.json").read_text())
-    raw.pop("source_file")
-    (folder / "session.json").write_text(json.dumps(raw))
+    folder = import_as_old_session(cli, one, _isolated_recordings, "source_file")
     assert read_session(folder).source_file is None
     res = cli("sessions")
     assert res.code == 0 and folder.name in res.out and "file" not in res.out.splitlines()[0]
@@ -160,11 +157,9 @@ def test_an_index_from_before_source_files_is_rebuilt(cli, tmp_path, _isolated_r
     one.write_text(ANSWER)
     two.write_text(ANSWER + " Again.")
     assert cli("import", one).code == 0
-    db = sqlite3.connect(_isolated_recordings / INDEX_FILE)
-    db.execute("ALTER TABLE sessions DROP COLUMN source_file")
-    db.execute("PRAGMA user_version=2")
-    db.commit()
-    db.close()
+    from support import make_old_index
+
+    make_old_index(_isolated_recordings, "source_file", 2)
     res = cli("import", two)
     assert res.code == 0 and "imported 1, failed 0" in res.out, res.out + res.err
     with Index(_isolated_recordings) as idx:
