@@ -157,7 +157,7 @@ def test_the_repair_hint_for_a_version_made_with_a_rubric_file_asks_for_that_fil
     scores = tmp_path / "s" / "scores"
     scores.mkdir(parents=True)
     bundled = _version(tmp_path / "s", "system-design")
-    assert f"--rubric system-design` writes it again" in repair_hint(bundled)
+    assert "--rubric system-design` writes it again" in repair_hint(bundled)
     edited = scores / "system-design-0123456789ab.json"  # same id, another hash: an edited copy of the rubric
     hint = repair_hint(edited)
     assert "--rubric THAT-FILE" in hint and "hash 0123456789ab" in hint and "--rubric system-design`" not in hint
