@@ -89,3 +89,17 @@ def test_terminal_shows_each_rubric_apart_and_says_overall_mixes_them(cli, tmp_p
     assert rows.count("scale_estimate") == 2 and "clarifying_question" not in rows[bh:sd]
     out = " ".join(res.out.split())
     assert "2 rubrics (behavioral, system-design)" in out and "overall mixes them" in out
+
+
+def test_the_change_column_is_the_difference_of_the_numbers_shown(cli, monkeypatch, tmp_path):
+    """Overall 39.6 then 40.4 shows as 40 and 40: the change must read +0, not +1."""
+    import mockvoice.cli.progress as command
+    from mockvoice.progress import Point
+
+    points = [Point(f"2026-01-0{d}T10:00:00+00:00", f"s{d}", "url-shortener", "system-design", overall,
+                    {"trade_off": 0.5}, "original") for d, overall in ((1, 39.6), (2, 40.4))]
+    monkeypatch.setattr(command, "history", lambda *a, **k: points)
+    (tmp_path / "rec").mkdir()
+    res = cli("progress", "--recordings", tmp_path / "rec", "-o", tmp_path / "p.html")
+    row = next(line for line in res.out.splitlines() if line.strip().startswith("overall"))
+    assert row.split()[2:5] == ["40", "40", "+0"], row

@@ -88,7 +88,8 @@ def import_(
         except KeyboardInterrupt:  # the file in hand is whole or absent (importer.py); say where the batch stopped
             left = len(files) - imported - failed - dupes
             err_console.print(f"Interrupted: imported {imported}, failed {failed}, already imported {dupes}, {left} not "
-                              "done; run the same command again to finish (what was imported is skipped).", highlight=False)
+                              "done; run the same command again to finish (what was imported is skipped).",
+                              highlight=False, soft_wrap=True)
             raise typer.Exit(130)
     console.print(f"imported {imported}, failed {failed}, already imported {dupes}", highlight=False)
     if failed:

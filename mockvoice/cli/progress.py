@@ -68,8 +68,10 @@ def progress(
         style = {"up": "green", "down": "red", "flat": "dim"}[tr.direction]
         scale = 100 if fid == OVERALL else 1
         fmt = (lambda x: f"{x * 100:.0f}") if fid == OVERALL else (lambda x: f"{x:.2f}")
+        # the change between the numbers as shown, so "40 -> 40" never reads "+1"
+        shown = (round(tr.recent * 100) - round(tr.early * 100)) if scale == 100 else round(tr.recent, 2) - round(tr.early, 2)
         t.add_row(f"  {tr.feature}" if heading else fid, str(len(tr.scores)), fmt(tr.early), fmt(tr.recent),
-                  Text(f"{tr.change * scale:+.2f}" if scale == 1 else f"{tr.change * 100:+.0f}", style=style),
+                  Text(f"{shown:+.2f}" if scale == 1 else f"{shown:+d}", style=style),
                   Text(sparkline(tr.scores, 20), style=style, no_wrap=True))
     console.print(t)
     console.print(window_note(ts), highlight=False, soft_wrap=True)
