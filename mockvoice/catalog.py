@@ -109,7 +109,7 @@ def _summary(folder: Path, s: Session) -> SessionSummary:
 def _candidates(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return [p for p in root.iterdir() if p.is_dir() and (p / SESSION_FILE).is_file()]
+    return [p for p in root.iterdir() if p.is_dir() and (p / SESSION_FILE).exists()]  # a folder named session.json: reported
 
 
 def list_sessions(root: str | os.PathLike | None = None) -> tuple[list[SessionSummary], list[str]]:

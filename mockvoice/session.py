@@ -254,6 +254,8 @@ def load_session(folder: str | os.PathLike, repair_audio: bool = True, scorecard
     if data is None:  # say why, checking in the order a reader would
         if not folder.is_dir():
             raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
+        if path.is_dir():
+            raise SessionError(f"{folder}: its {SESSION_FILE} is a folder, not a file; move that folder out of the session")
         if not path.is_file():
             raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
         try:
@@ -300,7 +302,8 @@ def _raise_invalid(path: Path, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         raise SessionError(f"{path}: cannot read it (not UTF-8 text); the file is damaged") from exc
     except json.JSONDecodeError as exc:
-        raise SessionError(f"{path}: corrupt JSON at line {exc.lineno} ({exc.msg}); the file is truncated or damaged") from exc
+        what = exc.msg.removesuffix(" at").lower()  # json's "Invalid control character at" reads cut off on its own
+        raise SessionError(f"{path}: corrupt JSON at line {exc.lineno} ({what}); the file is truncated or damaged") from exc
     if not isinstance(raw, dict):
         raise SessionError(f"{path}: not a session (expected a JSON object)")
     version = raw.get("schema_version")

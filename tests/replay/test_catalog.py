@@ -80,3 +80,18 @@ def test_a_renamed_session_folder_is_listed_by_the_name_replay_takes(three, cli)
     assert sorted(s.id for s in found if s.folder.name.startswith(("alice", "20261121"))) == ["20261121-080000-b", "alice attempt 2"]
     for s in found:
         assert resolve_session(s.id) == s.folder
+
+
+def test_a_corrupt_session_file_is_worded_whole(tmp_path):
+    from mockvoice.session import load_session
+
+    (tmp_path / "session.json").write_text('{"id": "a\x01b"}')  # a raw control character inside a string
+    with pytest.raises(SessionError) as err:
+        load_session(tmp_path)
+    assert "(invalid control character)" in str(err.value) and " at)" not in str(err.value), str(err.value)
+
+
+def test_a_session_json_that_is_a_folder_is_reported_not_skipped_silently(cli, tmp_path):
+    (tmp_path / "rec" / "20260101-090000-x" / "session.json").mkdir(parents=True)
+    res = cli("sessions", "--recordings", tmp_path / "rec")
+    assert res.code == 0 and "session.json is a folder, not a file" in res.err, res.err

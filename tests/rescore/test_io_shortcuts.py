@@ -22,7 +22,7 @@ def good(bench, tmp_path_factory) -> Path:
 def test_load_session_reads_a_good_one_and_words_each_problem(good, tmp_path):
     assert load_session(good, repair_audio=False).id == good.name
     cases = {"gone": "no such session folder", "empty": "not a mockvoice session (no session.json)",
-             "dir": "not a mockvoice session (no session.json)", "fifo": "not a mockvoice session (no session.json)",
+             "dir": "its session.json is a folder, not a file", "fifo": "not a mockvoice session (no session.json)",
              "truncated": "corrupt JSON", "blank": "corrupt JSON"}
     (tmp_path / "empty").mkdir()
     (tmp_path / "dir" / SESSION_FILE).mkdir(parents=True)

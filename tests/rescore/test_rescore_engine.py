@@ -38,7 +38,7 @@ def _broken_copies(root: Path) -> dict[str, str]:
     d = copy("session-json-is-a-folder")
     (d / "session.json").unlink()
     (d / "session.json").mkdir()
-    expect["session-json-is-a-folder"] = "no session.json"
+    expect["session-json-is-a-folder"] = "session.json is a folder, not a file"
     d = copy("bad-schema")
     data = json.loads((d / "session.json").read_text())
     del data["turns"][0]["transcript"]
