@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .rubric import ROUND_KINDS
+
 __all__ = ["advice_for", "topic_of"]
 
 def _rx(words: str) -> re.Pattern[str]:
@@ -123,8 +125,8 @@ _TOPICS: list[tuple[str, re.Pattern[str], dict[str, str]]] = [
 _SUBJECT = re.compile(r"^(?:design|build|architect|how would you (?:design|build))\s+((?:a |an |the )?.+?)[.?!]?$", re.I)
 
 
-# the kind of round each bundled rubric scores: a debugging question about checkout is about the incident, not
-# payment design, and a behavioral story about an incident is a story; other rubrics may take any topic
+# only topics of the rubric's kind of round (rubric.ROUND_KINDS) count: a debugging question about checkout is about
+# the incident, not payment design, and a behavioral story about an incident is a story; other rubrics take any topic
 # the general advice for a debugging question with no topic of its own (a stale cache, a failed deploy, DNS)
 _INCIDENT = {
     "clarifying_question": "who is affected and how, since when, and what changed just before it started",
@@ -133,7 +135,6 @@ _INCIDENT = {
     "scale_estimate": "how many users, requests or records are affected, worked out from the rate and the traffic",
     "monitoring": "the dashboards, logs and traces that would confirm or rule out each cause",
 }
-_KINDS = {"system-design": "design", "debugging": "debugging", "behavioral": "behavioral"}
 # a round of a kind with no topic of its own: its general advice (a story is a story); designs differ too much for one
 _GENERAL = {"debugging": _INCIDENT, "behavioral": next(table for kind, _, table in _TOPICS if kind == "behavioral")}
 
@@ -143,7 +144,7 @@ def topic_of(question: str | None, keywords: tuple[str, ...] = (), rubric: str |
     text = " ".join(filter(None, [question or "", *keywords])).lower()
     if not text.strip():
         return None
-    kind = _KINDS.get(rubric or "") or _bank_kind(question)
+    kind = ROUND_KINDS.get(rubric or "") or _bank_kind(question)
     for topic_kind, rx, table in _TOPICS:
         if (kind is None or topic_kind == kind) and rx.search(text):
             return table
@@ -153,7 +154,7 @@ def topic_of(question: str | None, keywords: tuple[str, ...] = (), rubric: str |
 
 def _bank_kind(question: str | None) -> str | None:
     """The kind of round a bundled question is (by its bank rubric), for a rubric file of the user's own."""
-    return _KINDS.get(_bank_rubrics().get(question.strip(), "")) if question else None
+    return ROUND_KINDS.get(_bank_rubrics().get(question.strip(), "")) if question else None
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .rubric import ROUND_KINDS
 from .scorecard import Evidence, FeatureScore, Scorecard
 
 __all__ = ["render_scorecard", "fmt_time"]
@@ -70,7 +71,8 @@ def render_scorecard(card: Scorecard, console: Console, title: str | None = None
         delivery.append(f"{d.words} words · fillers {d.fillers} · hedges {d.hedges} (no timings for typed text)")
     s = card.structure
     if s is not None and s.requirements_first is not None:
-        late = "no — you acted on the system before scoping" if card.rubric == "debugging" else "no — you started designing before asking"
+        incident = ROUND_KINDS.get(card.rubric) == "debugging"
+        late = "no — you acted on the system before scoping" if incident else "no — you started designing before asking"
         delivery.append("\nrequirements first: " + ("yes" if s.requirements_first else late))
         if s.first_question_at is not None:
             delivery.append(f" · first question at {fmt_time(s.first_question_at)}")

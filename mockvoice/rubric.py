@@ -29,10 +29,14 @@ __all__ = [
     "load_rubric",
     "list_rubrics",
     "DEFAULT_RUBRIC",
+    "ROUND_KINDS",
     "format_validation_error",
 ]
 
 DEFAULT_RUBRIC = "system-design"
+# the kind of round each bundled rubric scores: advice, ordering and wording differ by kind (an incident is not
+# designed, a story is not scoped); a rubric file of one's own has no kind of its own (advice looks at the question)
+ROUND_KINDS = {"system-design": "design", "debugging": "debugging", "behavioral": "behavioral"}
 RUBRIC_SUFFIXES = (".yaml", ".yml", ".toml")
 
 DetectorName = Literal[

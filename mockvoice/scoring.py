@@ -9,7 +9,7 @@ from .delivery import Delivery, measure_delivery
 from .detection import FEATURES, detect_features
 from .detectors import Analysis, analyse, cleaned, strength
 from .questions import Hit, question_count
-from .rubric import Feature, Rubric, load_rubric
+from .rubric import ROUND_KINDS, Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
 from .structure import Structure, analyse_structure
 from .transcript import Joined, Transcript
@@ -102,18 +102,16 @@ def _delivery_feedback(rubric: Rubric, d: Delivery) -> list[str]:
     return out
 
 
-def _asks(method: str, hits: tuple[Hit, ...], texts: list[str]) -> list[int]:
-    """What each hit counts for: one, except a clarifying-question sentence that asks several things at once."""
-    if method != "clarifying_question":
-        return [1] * len(hits)
-    return [question_count(" ".join(texts[h.index:(h.through or h.index) + 1])) for h in hits]
+def _questions_asked(hits: tuple[Hit, ...], texts: list[str]) -> dict[int, int]:
+    """How many questions each clarifying-question hit asks (a sentence can ask several), by its utterance."""
+    return {h.index: question_count(" ".join(texts[h.index:(h.through or h.index) + 1])) for h in hits}
 
 
-def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool, rubric_id: str) -> list[str]:
+def _structure_feedback(s: Structure, utts: list[Utterance], cq_met: bool, incident: bool) -> list[str]:
     out = []
     if cq_met and s.requirements_first is False and s.first_design_index is not None:
         said = _quote(utts[s.first_design_index].text)
-        if rubric_id == "debugging":  # an incident is not designed: acting before scoping is the mistake
+        if incident:  # an incident is not designed: acting before scoping is the mistake
             out.append(f"Structure: you went to the system ({said}) before your first scoping question; ask who is "
                        "affected, since when and what changed, then act.")
         else:
@@ -147,13 +145,14 @@ def score_transcript(
     found = detect_features(texts, {f.detect.method for f in rb.features} | {"clarifying_question"},
                             sentences=[u.sentence for u in utts], spoken=transcript.timed)
     qset = frozenset(found["clarifying_question"].indices)
+    asked = _questions_asked(found["clarifying_question"].hits, texts)  # counted once: the card and the structure
+    incident = ROUND_KINDS.get(rb.id) == "debugging"
     analyses: dict[str, Analysis] = {}
     for feat in rb.features:
         m = feat.detect.method
         analyses[feat.id] = found[m] if m in FEATURES else analyse(m, texts, feat.detect.phrases, qset)
     looking = frozenset(i for f in rb.features if f.detect.method == "monitoring" for i in analyses[f.id].indices)
-    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, set(qset), looking,
-                                  incident=rb.id == "debugging")
+    structure = analyse_structure(utts, texts, {fid: a.indices for fid, a in analyses.items()}, asked, looking, incident)
     # "questions before design" is a rule for the opening answer, and for rubrics that ask for questions
     # (a behavioral story is not told to scope before it "designs")
     if follow_up or not any(f.detect.method == "clarifying_question" for f in rb.features):
@@ -168,14 +167,14 @@ def score_transcript(
         best_i = 0 if len(hits) == 1 else max(
             range(len(hits)), key=lambda i: (strength(feat.detect.method, texts[hits[i].index]), -hits[i].index), default=None)
         best = None if best_i is None else evidence[best_i]
-        asks = _asks(feat.detect.method, a.hits, texts)
+        asks = [asked.get(h.index, 1) if feat.detect.method == "clarifying_question" else 1 for h in a.hits]
         count = sum(asks)
         effective: float = count
         if feat.detect.method == "clarifying_question" and structure.first_design_index is not None and not follow_up:
             late = sum(n for h, n in zip(a.hits, asks) if h.index > structure.first_design_index)
             effective = count - late + LATE_QUESTION_WEIGHT * late
         advice = advice_for(feat.id, question, kw, rb.id) if question or kw else None
-        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, rb.id == "debugging")
+        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, incident)
         features[feat.id] = FeatureScore(
             name=feat.name, count=count, target_min=feat.target.min, target_max=feat.target.max,
             score=feature_score(effective, feat), weight=feat.weight, evidence=evidence, feedback=line,
@@ -195,5 +194,5 @@ def score_transcript(
         opening = {f.id for f in rb.features if f.detect.method == "clarifying_question"}
         gaps = [fid for fid in gaps if fid not in opening]
     feedback = (tuple(features[fid].feedback for fid in gaps)
-                + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met, rb.id)) + tuple(_delivery_feedback(rb, delivery)))
+                + tuple(() if follow_up else _structure_feedback(structure, utts, cq_met, incident)) + tuple(_delivery_feedback(rb, delivery)))
     return card.model_copy(update={"feedback": feedback})

@@ -6,7 +6,6 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from .questions import question_count
 from .utterances import Utterance
 
 __all__ = ["Mark", "Structure", "analyse_structure", "is_design_statement", "is_action_statement"]
@@ -68,10 +67,12 @@ def is_design_statement(clean_text: str) -> bool:
     return bool(_DESIGN.search(clean_text))
 
 
-def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: set[int],
+def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, list[int]], questions: dict[int, int],
                       looking: frozenset[int] = frozenset(), incident: bool = False) -> Structure:
     """Where each feature appeared, when the design started, and whether questions came first.
 
+    `questions`: the utterances that ask clarifying questions, each with how many it asks (one sentence can ask
+    several: scoring.py counts them once, for the card and for this).
     `looking`: utterances that read metrics, logs or dashboards. Looking is not designing: in a debugging
     round it is what comes first ("I'd check the error-rate dashboard by endpoint"), next to scoping questions.
     `incident`: a debugging round, where "the design" is the first action on the system (a restart, a
@@ -95,8 +96,7 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         if m.feature not in order:
             order.append(m.feature)
     qs = sorted(questions)
-    asks = {i: question_count(texts[i]) for i in qs}
-    before = sum(asks[i] for i in qs if design is None or i < design)
+    before = sum(questions[i] for i in qs if design is None or i < design)
     first_q = qs[0] if qs else None
     if first_q is None and design is None:
         req_first = None
@@ -111,6 +111,6 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
         first_question_index=first_q,
         first_question_at=at(first_q) if first_q is not None else None,
         questions_before_design=before,
-        questions_after_design=sum(asks.values()) - before,
+        questions_after_design=sum(questions.values()) - before,
         requirements_first=req_first,
     )
