@@ -41,7 +41,7 @@ class Structure(BaseModel):
     first_design_index: int | None = None
     first_design_at: float | None = None
     first_question_index: int | None = None
-    first_question_at: float | None = None  # seconds from the start of speech to the first clarifying question
+    first_question_at: float | None = None  # seconds into the audio (as evidence times are) of the first clarifying question
     questions_before_design: int = 0  # questions, as the scorecard counts them (one sentence can ask several)
     questions_after_design: int = 0
     requirements_first: bool | None = None  # None: no clarifying questions and no design statement, or a reply to a probe
@@ -80,11 +80,12 @@ def analyse_structure(utts: list[Utterance], texts: list[str], hits: dict[str, l
     """
     starts = is_action_statement if incident else is_design_statement
     n = len(utts)
-    origin = next((u.start for u in utts if u.start is not None), None)
 
     def at(i: int) -> float | None:
+        # Timed from the start of the audio, where listening began, like every evidence time: a long
+        # think before the first word is time to the first question too.
         s = utts[i].start
-        return round(s - origin, 2) if s is not None and origin is not None else None
+        return round(s, 2) if s is not None else None
 
     design = next((i for i, t in enumerate(texts) if i not in questions and i not in looking and starts(t)), None)
     marks = sorted(

@@ -95,6 +95,14 @@ def test_requirements_first_and_time_to_first_question():
     assert positions == sorted(positions) and a.structure.order[0] == "clarifying_question"
 
 
+def test_time_to_first_question_counts_the_silence_before_the_first_word_like_evidence_times():
+    """A candidate who thinks for 6 s before speaking asked their first question 10 s in, and replay marks it there."""
+    card = score_transcript(_timed([("Okay, let me think about this.", 6.0), ("How many users do we expect per day?", 10.0),
+                                    ("We'll use a key value store for the mapping.", 14.0)]))
+    (question,) = card.features["clarifying_question"].evidence
+    assert card.structure.first_question_at == pytest.approx(10.0) == question.start
+
+
 def test_a_transcript_written_one_thought_per_line_is_scored_line_by_line(tmp_path):
     """Exported or hand-typed transcripts often have a line per thought and no full stops: each line is an utterance."""
     path = tmp_path / "answer.txt"
