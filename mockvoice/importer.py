@@ -49,20 +49,21 @@ class QuestionRef:
 def resolve_question(question_id: str | None) -> QuestionRef:
     """Look the id up in the question bank; an id the bank does not know is a PromptError.
 
-    Without a bank (no `mockvoice.prompts` or no question files) the id is kept as given.
+    Without a bank (no question files at all) the id is kept as given. A bank file with a mistake is its
+    PromptError (naming the file and field), not a silent fall back to the default rubric.
     """
     if question_id is None:
         return QuestionRef(None)
     if not question_id.strip():
         raise PromptError("--question is empty; pass a question id (see `mockvoice questions`) or leave it out")
-    try:
-        from .prompts import find_question, load_questions
-    except ImportError:
+    from .prompts import bank_files, find_question, load_questions
+
+    if not bank_files():
         return QuestionRef(question_id)
     try:
         questions = load_questions()
-    except PromptError:
-        return QuestionRef(question_id)
+    except PromptError as e:
+        raise PromptError(f"{e} (the question bank is needed for --question {question_id!r})") from None
     q = find_question(question_id, questions)
     return QuestionRef(q.id, q.text, q.rubric)
 

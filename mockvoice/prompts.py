@@ -25,6 +25,7 @@ __all__ = [
     "ProbeFamily",
     "Question",
     "QuestionBank",
+    "bank_files",
     "load_bank",
     "load_questions",
     "find_question",
@@ -74,7 +75,8 @@ class QuestionBank(_Strict):
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
-def _bank_files(folder: Path | None = None) -> list[Path]:
+def bank_files(folder: Path | None = None) -> list[Path]:
+    """The question files in the bank folder (bundled `prompts/` by default), by name."""
     base = folder or bundled_dir("prompts")
     if not base.is_dir():
         return []
@@ -98,7 +100,7 @@ def load_questions(folder: str | Path | None = None) -> tuple[Question, ...]:
     """All questions in the bank folder (bundled `prompts/` by default); ids must be unique."""
     out: list[Question] = []
     seen: dict[str, Path] = {}
-    for path in _bank_files(Path(folder) if folder else None):
+    for path in bank_files(Path(folder) if folder else None):
         for q in load_bank(path):
             if q.id in seen:
                 raise PromptError(f"{path}: question id {q.id!r} is also used in {seen[q.id].name}; ids must be unique")

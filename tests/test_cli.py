@@ -238,6 +238,25 @@ def test_next_says_why_it_picked_no_question_when_the_bank_is_broken(cli, tmp_pa
     assert res.err.strip() == "no question picked: PromptError: prompts/debugging.yaml: questions[1].contxt: unknown field"
 
 
+def test_score_and_import_with_a_question_say_the_bank_is_broken_rather_than_use_the_default_rubric(cli, tmp_path,
+                                                                                                  monkeypatch):
+    """`--question checkout-500s` with a broken bank file would silently score as system design: it names the file."""
+    import mockvoice.prompts
+    from mockvoice.errors import PromptError
+
+    def broken(folder=None):
+        raise PromptError("prompts/debugging.yaml: questions[1].contxt: unknown field")
+
+    monkeypatch.setattr(mockvoice.prompts, "load_questions", broken)
+    answer = tmp_path / "a.txt"
+    answer.write_text("I'd check the error rate by endpoint first.")
+    for args in (("score", answer), ("import", answer, "--recordings", tmp_path / "rec")):
+        res = cli(*args, "--question", "checkout-500s")
+        assert res.code == 2 and "prompts/debugging.yaml: questions[1].contxt: unknown field" in res.err, res.out + res.err
+        assert "Traceback" not in res.err and len(res.err.strip().splitlines()) == 1
+    assert not (tmp_path / "rec").exists() or not any((tmp_path / "rec").iterdir())
+
+
 def test_captions_from_a_call_are_scored_as_their_words(cli, tmp_path):
     """A Zoom or Teams transcript (.vtt, .srt): the header, cue numbers, times and tags are not the answer."""
     vtt = tmp_path / "call.vtt"
