@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,13 +29,16 @@ from .scoring import score_transcript
 from .session import Session, Turn, new_session_dir, save_session
 from .transcriber import Transcriber
 
-__all__ = ["TEXT_SUFFIXES", "AUDIO_SUFFIXES", "QuestionRef", "FolderFiles", "resolve_question", "folder_files",
+__all__ = ["TEXT_SUFFIXES", "AUDIO_SUFFIXES", "QuestionRef", "FolderFiles", "printable", "resolve_question", "folder_files",
            "source_digest", "already_imported", "import_file"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".vtt", ".srt"}  # captions (a Zoom or Teams transcript) read as text
 # What `load_audio` decodes (PyAV/FFmpeg), by the names recorders and phones give: what a folder import picks up.
 AUDIO_SUFFIXES = {".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp4", ".webm", ".wma",
                   ".aif", ".aiff", ".amr", ".3gp", ".caf"}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class QuestionRef:
     id: str | None
     text: str = ""
     rubric: str | None = None
+
+
+def printable(name: str | os.PathLike) -> str:
+    """A file name as it can be shown on one line: control characters (a newline in a name) written as escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(name))
 
 
 def resolve_question(question_id: str | None) -> QuestionRef:
@@ -150,7 +159,7 @@ def import_file(
         session = Session(
             id=folder.name, created_at=when.isoformat(timespec="seconds"), source="import", status="complete",
             question_id=question.id, question=question.text, rubric=rb.id, rubric_hash=rb.content_hash,
-            model=transcript.model, source_sha256=digest, source_file=src.name,
+            model=transcript.model, source_sha256=digest, source_file=printable(src.name),
             turns=[Turn(index=1, prompt=question.text or f"(imported from {src.name})", audio=audio_name,
                         transcript=transcript, scorecard=card)],
         )

@@ -139,6 +139,16 @@ def test_sessions_replay_and_report_name_the_source_file(cli, tmp_path, _isolate
         assert idx.refresh().get(session).source_file == "Пётр.txt"
 
 
+def test_a_file_name_with_a_newline_is_shown_on_one_line(cli, tmp_path, _isolated_recordings):
+    folder = _class(tmp_path, ["ann\nlee.txt"])
+    res = cli("import", folder)
+    assert res.code == 0 and "ann\\nlee.txt ->" in res.out, res.out
+    (session,) = _sessions(_isolated_recordings)
+    assert read_session(session).source_file == "ann\\nlee.txt"
+    listed = cli("sessions")
+    assert "ann\\nlee.txt" in listed.out and not any(line.strip() == "lee.txt" for line in listed.out.splitlines())
+
+
 def test_sessions_from_before_source_files_still_load_and_list(cli, tmp_path, _isolated_recordings):
     from support import import_as_old_session
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputFileError, MockvoiceError
-from ..importer import already_imported, folder_files, import_file, resolve_question, source_digest
+from ..importer import already_imported, folder_files, import_file, printable, resolve_question, source_digest
 from ..rubric import load_rubric
 from ..index import Index, read_session, session_row, stat_session
 from ..session import check_recordings
@@ -70,7 +70,7 @@ def import_(
                     digest = source_digest(f)
                     if digest in seen:
                         dupes += 1
-                        console.print(f"skipped {f}: already imported as {seen[digest]} (pass --again to import it again)",
+                        console.print(f"skipped {printable(f)}: already imported as {seen[digest]} (pass --again to import it again)",
                                       highlight=False, soft_wrap=True)
                         continue
                     folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest)
@@ -83,7 +83,7 @@ def import_(
                 seen.setdefault(digest, folder)
                 idx.put_session(session_row(folder, s), stat_session(folder))  # the next run need not read it again
                 idx.commit()  # and another command reading the index meanwhile is not kept waiting
-                console.print(f"imported {f} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
+                console.print(f"imported {printable(f)} -> {folder}  overall {s.overall:.0f}/100  ({s.turns[0].transcript.text[:60]!r})",
                               highlight=False, soft_wrap=True)
         except KeyboardInterrupt:  # the file in hand is whole or absent (importer.py); say where the batch stopped
             left = len(files) - imported - failed - dupes
