@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .rubric import ROUND_KINDS
 
-__all__ = ["advice_for", "topic_of"]
+__all__ = ["advice_for", "topic_of", "unsaid"]
 
 def _rx(words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + words + r")")
@@ -168,11 +168,70 @@ def _bank_rubrics() -> dict[str, str]:
         return {}
 
 
-def advice_for(feature: str, question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None) -> str | None:
-    """One sentence on what a strong answer to this question (scored with `rubric`) adds for `feature`, or None."""
+def advice_for(feature: str, question: str | None, keywords: tuple[str, ...] = (), rubric: str | None = None,
+               said: str = "") -> str | None:
+    """One sentence on what a strong answer to this question (scored with `rubric`) adds for `feature`, or None.
+
+    `said`: what the answer said on this feature (cleaned, lower case). An item of the advice it already talks
+    about ("hash-based versus counter-based ids" after the candidate weighed hashing against a counter) is left
+    out: advice that names what was just said reads as if nobody listened. With every item said, there is none."""
     table = topic_of(question, keywords, rubric)
     if table and feature in table:
-        return f"For this question a strong answer covers {table[feature]}."
+        left = unsaid(table[feature], said)
+        return f"For this question a strong answer covers {left}." if left else None
     if question and (m := _SUBJECT.match(question.strip())):
         return f"Tie it to {m.group(1)} specifically."
     return None
+
+
+# words an advice item shares with any answer, which say nothing of whether its subject was covered
+_PLAIN = frozenset(
+    "about across against along based before after between both each either from front going into more most much "
+    "must need needed only other over same some such than that their them then there these they this those through "
+    "under until versus were what when where whether which while with would your "
+    "the and for per how are its can has was any all not you one two out off own new too who why use way few".split()
+)
+
+
+def unsaid(advice: str, said: str) -> str:
+    """The items of one advice list ("a, b, and c" or "a, or b") that `said` does not already talk about, as a list.
+
+    An item is said when at least two thirds of its content words are in the answer: a long word by its stem
+    ("collisions" -> "colli", "expire" -> "expi"), one of three letters whole ("hot" is not "hotel"). Unsure is kept: a dropped
+    item is advice lost."""
+    if not said:
+        return advice
+    items, joiner = _items(advice)
+    left = [item for item in items if not _said(item, said)]
+    if len(left) == len(items):
+        return advice
+    if len(left) <= 1:
+        return "".join(left)
+    return ", ".join(left[:-1]) + f"{',' if len(left) > 2 else ''} {joiner} " + left[-1]
+
+
+@lru_cache(maxsize=256)
+def _items(advice: str) -> tuple[tuple[str, ...], str]:
+    """An advice list split at its commas (not those inside brackets), and whether it joins with "and" or "or"."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(advice):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(advice[start:i])
+            start = i + 1
+    parts.append(advice[start:])
+    items = tuple(re.sub(r"^(?:and|or)\s+", "", p.strip()) for p in parts if p.strip())
+    return items, "or" if re.search(r",\s+or\s", advice) else "and"
+
+
+@lru_cache(maxsize=512)
+def _cues(item: str) -> tuple[re.Pattern[str], ...]:
+    words = [w for w in re.findall(r"[a-z0-9]+", item.lower()) if (len(w) >= 3 or w.isdigit()) and w not in _PLAIN]
+    return tuple(re.compile(r"\b" + re.escape(w[:max(4, len(w) - 5)]) if len(w) > 3 else  # "hash" finds "hashing"
+                            r"\b" + re.escape(w[:-1] if w.endswith("s") else w) + r"s?\b")  # "hot" is not "hotel"
+                 for w in words)
+
+
+def _said(item: str, said: str) -> bool:
+    cues = _cues(item)
+    return bool(cues) and sum(1 for c in cues if c.search(said)) * 3 >= 2 * len(cues)

@@ -173,7 +173,10 @@ def score_transcript(
         if feat.detect.method == "clarifying_question" and structure.first_design_index is not None and not follow_up:
             late = sum(n for h, n in zip(a.hits, asks) if h.index > structure.first_design_index)
             effective = count - late + LATE_QUESTION_WEIGHT * late
-        advice = advice_for(feat.id, question, kw, rb.id) if question or kw else None
+        # the question's advice leaves out what the answer said on this feature (its evidence and near misses; not the
+        # whole answer: "writes go to the primary" asks no read/write ratio and "links a day" estimates nothing)
+        said = " ".join(texts[h.index] for h in (*a.hits, *a.near_misses))
+        advice = advice_for(feat.id, question, kw, rb.id, said) if question or kw else None
         line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, incident)
         features[feat.id] = FeatureScore(
             name=feat.name, count=count, target_min=feat.target.min, target_max=feat.target.max,

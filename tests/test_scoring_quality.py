@@ -236,6 +236,37 @@ def test_question_advice_is_for_the_question_and_its_kind_of_round(qid, feature,
     assert expected in advice and (wrong is None or wrong not in advice), advice
 
 
+def test_question_advice_leaves_out_what_the_answer_already_said_on_that_feature():
+    """Weighing hashing against a counter, then told a strong answer covers "hash-based versus counter-based ids":
+    advice that repeats the answer reads as if nobody listened. What was said elsewhere does not count."""
+    from mockvoice.prompts import find_question
+
+    q = find_question("url-shortener")
+    card = score_transcript(Transcript.from_text(
+        "How many links are created a day, and do links expire? For ids we could hash the long url or use a global "
+        "counter. Hashing needs no coordination but two urls can collide, a counter never collides but it is one more "
+        "thing to run, so I'd go with a counter handed out in ranges. If two servers got the same range they would "
+        "mint the same code and overwrite a link. Reads go to a cache and writes go to the primary."), question=q.text)
+    f = card.features
+    assert "covers the read/write ratio and whether custom aliases are needed." in f["clarifying_question"].feedback
+    assert "covers a key-value store versus a relational database for the mapping." in f["trade_off"].feedback
+    assert "hash-based versus counter-based" not in f["trade_off"].feedback + (f["trade_off"].strong or "")
+    # "links a day" was a question, not an estimate; "cache" and "writes" were said, but not as a failure or a signal
+    assert "links per day to writes per second" in f["scale_estimate"].feedback
+    assert "the cache in front of the mapping going down" in f["failure_mode"].feedback
+
+
+def test_advice_whose_every_item_was_said_is_left_out():
+    from mockvoice.advice import advice_for
+
+    q = "Design a URL shortener."
+    assert advice_for("trade_off", q) == ("For this question a strong answer covers hash-based versus counter-based ids, "
+                                          "or a key-value store versus a relational database for the mapping.")
+    said = "hashing or a counter for ids, and a key value store rather than a relational database for the mapping"
+    assert advice_for("trade_off", q, said=said) is None
+    assert advice_for("failure_mode", q, said="a hotel spike") == advice_for("failure_mode", q)  # "hot" is not "hotel"
+
+
 def test_a_rubric_file_of_ones_own_keeps_the_bundled_questions_kind_of_round(tmp_path):
     """A copy of the debugging rubric under another id: checkout-500s is still an incident, not payment design."""
     from pathlib import Path
