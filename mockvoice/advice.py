@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .coverage import cue_said, words_of
 from .rubric import ROUND_KINDS
 
 __all__ = ["advice_for", "topic_of", "unsaid"]
@@ -196,9 +197,8 @@ _PLAIN = frozenset(
 def unsaid(advice: str, said: str) -> str:
     """The items of one advice list ("a, b, and c" or "a, or b") that `said` does not already talk about, as a list.
 
-    An item is said when at least two thirds of its content words are in the answer: a long word by its stem
-    ("collisions" -> "colli", "expire" -> "expi"), one of three letters whole ("hot" is not "hotel"). Unsure is kept: a dropped
-    item is advice lost."""
+    An item is said when at least two thirds of its content words are in the answer (`_cues`). Unsure is kept:
+    a dropped item is advice lost."""
     if not said:
         return advice
     items, joiner = _items(advice)
@@ -225,13 +225,14 @@ def _items(advice: str) -> tuple[tuple[str, ...], str]:
 
 
 @lru_cache(maxsize=512)
-def _cues(item: str) -> tuple[re.Pattern[str], ...]:
+def _cues(item: str) -> tuple[str, ...]:
+    """An item's content words as `coverage.cue_said` cues: a long word by its stem ("collisions" -> "colli",
+    "expire" -> "expir"), a short one whole with its endings ("hash" finds "hashing", "hot" is not "hotel")."""
     words = [w for w in re.findall(r"[a-z0-9]+", item.lower()) if (len(w) >= 3 or w.isdigit()) and w not in _PLAIN]
-    return tuple(re.compile(r"\b" + re.escape(w[:max(4, len(w) - 5)]) if len(w) > 3 else  # "hash" finds "hashing"
-                            r"\b" + re.escape(w[:-1] if w.endswith("s") else w) + r"s?\b")  # "hot" is not "hotel"
+    return tuple(w[:max(5, len(w) - 5)] if len(w) > 5 else (w[:-1] if w.endswith("s") and len(w) > 2 else w)
                  for w in words)
 
 
 def _said(item: str, said: str) -> bool:
-    cues = _cues(item)
-    return bool(cues) and sum(1 for c in cues if c.search(said)) * 3 >= 2 * len(cues)
+    cues, norm = _cues(item), words_of(said)
+    return bool(cues) and sum(1 for c in cues if cue_said(c, norm)) * 3 >= 2 * len(cues)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .prompts import Question
 from .scorecard import FeatureScore
 
-__all__ = ["Aspect", "aspects_for", "aspects_in", "acknowledge", "gap_probe", "covers"]
+__all__ = ["Aspect", "aspects_for", "aspects_in", "acknowledge", "gap_probe", "covers", "cue_said", "words_of"]
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,12 @@ _LOWER_FIRST = frozenset(
     "the a an so then and but or one our my this that there for in on at to with when rolling".split())
 
 
-def _norm(text: str) -> str:
+def words_of(text: str) -> str:
+    """Lower-case words between single spaces, with a space at each end, for `cue_said`."""
     return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
 
 
-def _said(cue: str, norm: str) -> bool:
+def cue_said(cue: str, norm: str) -> bool:
     """A cue of five letters or more is a word start ("expir"); a shorter one a whole word or its plural
     or -ing form, so "who" is not found in "whole" nor "read" in "ready"."""
     if len(cue) > 4:
@@ -136,8 +137,8 @@ def aspects_for(feature_id: str, question: Question) -> tuple[Aspect, ...]:
 
 def aspects_in(aspects: tuple[Aspect, ...], texts) -> set[str]:
     """Keys of the aspects any of `texts` mentions."""
-    norm = _norm(" ".join(texts))
-    return {a.key for a in aspects if any(_said(c, norm) for c in a.cues)}
+    norm = words_of(" ".join(texts))
+    return {a.key for a in aspects if any(cue_said(c, norm) for c in a.cues)}
 
 
 def covers(feature_id: str, fs: FeatureScore | None, question: Question, probe_text: str) -> bool:
@@ -196,8 +197,8 @@ def gap_probe(feature_id: str, fs: FeatureScore, question: Question, hints: tupl
     for a in aspects:  # the feature's own probes for this question first, then its text, then catalog order
         if a.key in done:
             continue
-        hinted = [i for i, h in enumerate(hints) if any(_said(c, _norm(h)) for c in a.cues)]
-        in_question = any(_said(c, _norm(question.text)) for c in a.cues)
+        hinted = [i for i, h in enumerate(hints) if any(cue_said(c, words_of(h)) for c in a.cues)]
+        in_question = any(cue_said(c, words_of(question.text)) for c in a.cues)
         ranked.append((hinted[0] if hinted else len(hints) + (0 if in_question else 1), a.phrase))
     ranked.sort(key=lambda r: r[0])  # stable: catalog order breaks ties
     left = [p for _, p in ranked[:2]]
