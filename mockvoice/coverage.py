@@ -66,7 +66,8 @@ _CHOICES = (
 _FAILURES_DESIGN = (
     _a("dependency_down", "a dependency going down", "down", "outage", "unavailable", "unreachable", "crash", "offline"),
     _a("timeouts", "slow calls and timeouts", "timeout", "time out", "timing out", "slow", "retry", "retri", "backoff", "slower"),
-    _a("hot_key", "a hot key during a traffic spike", "hot", "viral", "spike", "burst", "thundering", "stampede", "overload"),
+    _a("hot_key", "a hot key during a traffic spike", "hot", "viral", "spike", "burst", "thundering", "stampede", "overload",
+       "ten times", "10x", "10 times", "at once", "flash sale", "rush"),
     _a("replication", "replication lag during a failover", "replica", "lag", "lagging", "failover", "fail over"),
     _a("data_loss", "losing data", "data loss", "lose data", "lost", "corrupt", "durab"),
     _a("duplicates", "duplicate messages", "duplicat", "poison", "idempot", "twice"),
@@ -80,6 +81,15 @@ _FAILURES_INCIDENT = (
     _a("traffic", "a traffic spike", "traffic", "spike", "surge", "load"),
     _a("config", "a config change", "config", "certificate", "flag", "secret"),
     _a("bad_data", "a poison message", "poison", "bad data", "malformed", "payload"),
+)
+_SIZES = (
+    _a("rate", "requests per second", "per second", "a second", "qps", "rps", "throughput", "traffic"),
+    _a("peak", "the peak against the average", "peak", "spike", "burst", "ten times", "10x", "10 times", "at once", "rush"),
+    _a("storage", "storage per year", "storage", "byte", "gigabyte", "terabyte", "petabyte", "gb", "tb", "pb", "disk"),
+    _a("growth", "growth over a year", "grow", "growth", "per year", "a year", "doubl"),
+    _a("memory", "memory for the hot set", "memory", "ram", "hot set", "in memory"),
+    _a("fleet", "how many servers it takes", "server", "machine", "node", "instance", "shard"),
+    _a("bandwidth", "bandwidth", "bandwidth", "egress", "mbps", "gbps"),
 )
 _SIGNALS = (
     _a("dashboards", "the latency dashboards", "dashboard", "error rate", "latency", "p99", "metric", "graph"),
@@ -97,8 +107,9 @@ _CATALOG: dict[tuple[str, bool], tuple[Aspect, ...]] = {
     ("trade_off", False): _CHOICES, ("trade_off", True): _CHOICES,
     ("failure_mode", False): _FAILURES_DESIGN, ("failure_mode", True): _FAILURES_INCIDENT,
     ("monitoring", False): _SIGNALS, ("monitoring", True): _SIGNALS,
+    ("scale_estimate", False): _SIZES, ("scale_estimate", True): _SIZES,
 }
-_VERB = {"clarifying_question": "You asked", "trade_off": "You weighed",
+_VERB = {"clarifying_question": "You asked", "trade_off": "You weighed", "scale_estimate": "You estimated",
          ("failure_mode", False): "You covered", ("failure_mode", True): "You suspected"}
 _ASK = {
     ("clarifying_question", "system-design"): "What else would change how you design {ctx}{examples}?",
@@ -108,6 +119,7 @@ _ASK = {
     ("failure_mode", "debugging"): "What other cause would you check in {ctx}{examples}, and how would you mitigate it first?",
     ("failure_mode", None): "What else is likely to break in {ctx}{examples}, and what would the design do about it?",
     ("monitoring", None): "Which other signal would you read on {ctx}{examples}?",
+    ("scale_estimate", None): "What else would you size for {ctx}{examples}, with the arithmetic?",
 }
 _LEADING = frozenset("so then and but also well okay ok first next um uh".split())
 _JOINTS = frozenset("and but so because then which while or where".split())

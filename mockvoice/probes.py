@@ -82,8 +82,14 @@ def _unasked(context: ProbeContext, family: str) -> list[str]:
     return [t for t in bank if not context.already_asked(t)][stand_ins:]
 
 
+# a family whose subject another feature's evidence can answer too: "ten times the riders at once, what breaks first?"
+# is answered by a failure mode that already described that rush
+_ALSO_ANSWERED_BY: dict[str, tuple[str, ...]] = {"scale_10x": ("failure_mode",)}
+
+
 def _linked(family: str) -> list[str]:
-    return [fid for fid, families in FEATURE_FAMILIES.items() if family in families]
+    """The features whose evidence can already answer a probe of this family."""
+    return [fid for fid, families in FEATURE_FAMILIES.items() if family in families] + list(_ALSO_ANSWERED_BY.get(family, ()))
 
 
 def _first_unasked(context: ProbeContext, family: str) -> str | None:

@@ -231,3 +231,36 @@ def test_spoken_partial_answer_gets_a_probe_quoting_what_whisper_heard(tmp_path)
     quoted = re.findall(r'"([^"]+)"', probe.text)
     heard = re.sub(r"[^a-z0-9' ]+", " ", turn.transcript.text.lower())
     assert quoted and all(" ".join(q.lower().split()) in " ".join(heard.split()) for q in quoted), (quoted, heard)
+
+
+RIDES = find_question("ride-matching")
+# Every feature met, so the ten-times probe comes by deepening; the answer has already said what a ten-times rush
+# does (a hot cell, split smaller) and sized it.
+RUSH = (
+    "How many cities do we launch in? How often do drivers send their location? How fast must a match be? "
+    "I'd keep positions in memory in a geo index rather than postgres, faster but we lose them on restart, which is fine "
+    "because drivers ping again in four seconds. Geohash cells are simpler than a quadtree but dense cells get big. "
+    "When a big concert ends ten times the usual riders request at once, so the downtown cell gets hot and its matcher "
+    "overloads, so we split dense cells smaller and queue requests per cell. "
+    "If the matcher crashes mid match the request is retried on another node. "
+    "Fifty thousand drivers pinging every four seconds is twelve thousand writes a second, and at a ten times peak "
+    "that is a hundred and twenty thousand, so about six nodes. "
+    "I'd alert on match latency p99 and the share of requests with no driver found."
+)
+
+
+def test_the_ten_times_probe_is_not_asked_after_the_answer_described_that_rush():
+    """A 10x probe ("a big concert ends and ten times the usual riders request at once") after the candidate
+    described exactly that spike and what breaks sounds like nobody listened: the next probe is asked instead."""
+    ctx = context(RIDES, RUSH, "system-design", asked=[ProbeRecord(text=t, family=f, source="rules") for f, texts in
+                                                       RIDES.probes.items() if f not in ("scale_10x",) for t in texts])
+    assert ctx.scorecard.missing() == [], ctx.scorecard.missing()
+    probe = choose_probe(ctx)
+    assert probe is None or probe.family != "scale_10x", probe
+    # with another failure in place of the rush, and no peak in the sizing, the same probe is due
+    calm = RUSH.replace("When a big concert ends ten times the usual riders request at once, so the downtown cell gets "
+                        "hot and its matcher overloads, so we split dense cells smaller and queue requests per cell. ",
+                        "If the geo index node dies we lose the positions, so we rebuild it from the next pings. ")
+    calm = calm.replace(", and at a ten times peak that is a hundred and twenty thousand, so about six nodes", "")
+    ctx = context(RIDES, calm, "system-design", asked=ctx.asked)
+    assert choose_probe(ctx).family == "scale_10x"
