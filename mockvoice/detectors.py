@@ -340,6 +340,35 @@ def measured_outcome(texts: list[str], phrases: tuple[str, ...] = (), notes: lis
     return Analysis(tuple(hits), tuple(misses))
 
 
+# --- credit to the team (behavioral) ----------------------------------------------------------
+_OTHERS = (r"(?:my|our|a|one|another) (?:teammates?|colleagues?|manager|(?:tech )?lead|co ?workers?|partner|mentor|"
+           r"engineers?|developers?|sres?|designer|dba|pm|product manager|intern)|she|he|they|the (?:\w+ )?team")
+_DID = (r"(?:wrote|built|found|figured|caught|spotted|suggested|proposed|designed|owned|ran|led|handled|took|came up|"
+        r"fixed|reviewed|tested|pointed|noticed|helped|paired|shipped|drove|set up|migrated|implemented|traced|debugged|"
+        r"did the|stepped up|jumped in|covered)")
+_CREDIT = re.compile(
+    rf"\b(?:(?:{_OTHERS}) (?:\w+ ){{0,4}}?{_DID}\b"
+    r"|with (?:the |a lot of )?help (?:of|from)|together with|thanks to|credit (?:goes )?to|pair(?:ed|ing)? (?:up )?with"
+    r"|pair programm|(?:we|i) split (?:up )?the work|divided (?:up )?the work|split it between"
+    r"|(?:we|the team) (?:decided|agreed) together|as a team\b)"
+)
+_BACKGROUND = re.compile(r"\b(?:the|my|our) team (?:\w+ )?(?:knew|know|had|has|was|is|were|uses|used|likes|liked|prefers|"
+                         r"already)\b")
+
+
+def team_credit(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
+    """Credit to others: who else did what ("my teammate ana found the race", "i paired with sam", "we split the
+    work"), not the team as background ("because the team knew it", a near miss). `phrases` add cues of one's own."""
+    extra = _rx(*(re.escape(clean(p)) for p in phrases)) if phrases else None
+    hits, misses = [], []
+    for i, t in enumerate(texts):
+        if (m := _CREDIT.search(t) or (extra.search(t) if extra else None)) is not None:
+            hits.append(Hit(i, m.group(0)))
+        elif _BACKGROUND.search(t):
+            misses.append(Hit(i, "the team as background, not who did what (name what someone else did)"))
+    return Analysis(tuple(hits), tuple(misses))
+
+
 # --- user-defined phrases -------------------------------------------------------------
 def phrases_detector(texts: list[str], phrases: tuple[str, ...] = (), notes: list[set[str]] | None = None) -> Analysis:
     if not phrases:
@@ -355,6 +384,7 @@ DETECTORS: dict[str, Detector] = {
     "scale_estimate": scale_estimate,
     "monitoring": monitoring,
     "measured_outcome": measured_outcome,
+    "team_credit": team_credit,
     "phrases": phrases_detector,
 }
 # a genuine scoping question is only a question: it does not also show a design feature

@@ -46,6 +46,7 @@ DetectorName = Literal[
     "scale_estimate",
     "monitoring",
     "measured_outcome",
+    "team_credit",
     "phrases",
 ]
 

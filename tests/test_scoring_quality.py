@@ -220,6 +220,22 @@ def test_a_platitude_is_not_a_reflection():
     assert reflection("I learned to write the rollback plan before the migration.") == 1
 
 
+@pytest.mark.parametrize("said, credit", [
+    ("My teammate Ana found the race and I made sure she presented it.", True),
+    ("I paired with Sam on the migration, he wrote the backfill.", True),
+    ("We split the work: I owned the API and Priya owned the migration.", True),
+    ("The SRE team caught it in the canary before it reached customers.", True),
+    ("We picked Postgres because the team knew it.", False),  # the team as background, not who did what
+    ("The team was small, just three of us.", False),
+    ("I did everything myself over a weekend.", False),
+])
+def test_credit_to_the_team_is_who_else_did_what(said, credit):
+    f = score_transcript(Transcript.from_text(said), "behavioral").features["team_credit"]
+    assert (f.count == 1) is credit, (said, f.evidence)
+    if "the team" in said.lower() and not credit:
+        assert "background" in f.near_misses[0].cue
+
+
 @pytest.mark.parametrize("qid, feature, expected, wrong", [
     ("ride-matching", "trade_off", "geohash", "chunks"),  # "drivers" is not "drive" (file storage)
     ("checkout-500s", "clarifying_question", "what changed recently", "double charge"),  # an incident, not payment design
