@@ -35,6 +35,9 @@ def found(feature: str, text: str) -> bool:
     "I'd like to understand the availability target",
     "since when are we seeing the errors",
     "how many rights per second do we expect at peak",  # ASR homophone of "writes"
+    "Who uses it?",  # the first question the feedback suggests: the learned check vetoed it before train-23
+    "who creates the links",
+    "What about reads and writes?",
 ])
 def test_scoping_questions_count(text):
     assert found("clarifying_question", text)
