@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .prompts import Question
 from .scorecard import FeatureScore
 
-__all__ = ["Aspect", "aspects_for", "aspects_in", "acknowledge", "gap_probe", "covers", "cue_said", "words_of"]
+__all__ = ["Aspect", "aspects_for", "aspects_in", "acknowledge", "gap_probe", "covers", "cue_said", "words_of", "assumptions"]
 
 
 @dataclass(frozen=True)
@@ -197,21 +197,37 @@ def _ask(feature_id: str, question: Question) -> str | None:
     return _ASK.get((feature_id, question.topic)) or _ASK.get((feature_id, None))
 
 
-def gap_probe(feature_id: str, fs: FeatureScore, question: Question, hints: tuple[str, ...] = ()) -> str:
+_ASSUMED = re.compile(r"\b(?:assum|let's say|let us say|say we have|suppose|i'll take it|i will take it)", re.I)
+
+
+def assumptions(texts) -> list[str]:
+    """The sentences of `texts` that state an assumption ("I'll assume links expire after a year"): a scope settled
+    out loud, which a scoping probe should not ask about again."""
+    return [s for t in texts for s in re.split(r"(?<=[.?!])\s+", t) if _ASSUMED.search(s)]
+
+
+def gap_probe(feature_id: str, fs: FeatureScore, question: Question, hints: tuple[str, ...] = (),
+              stated: tuple[str, ...] = ()) -> str:
     """A probe for a partly covered feature: acknowledge what was said, then ask for what is still missing.
 
     The examples it offers are aspects the evidence does not cover, those the question's own probes
-    for the feature (`hints`, best first) and then its text mention first, so the ask fits this question.
+    for the feature (`hints`, best first) first, so the ask fits this question. What the question's text
+    mentions comes next for most features ("this design's cache"), but last for scoping: the question already
+    states it ("about five percent of requests" needs no "how bad is the error rate?"). `stated`: the answer's
+    assumptions, which settle scope as a question would.
     """
     aspects = aspects_for(feature_id, question)
     done = aspects_in(aspects, [e.text for e in fs.evidence])
+    scoping = feature_id == "clarifying_question"
+    if scoping and stated:
+        done |= aspects_in(aspects, stated)
     ranked = []
-    for a in aspects:  # the feature's own probes for this question first, then its text, then catalog order
+    for a in aspects:  # the feature's own probes for this question first, then by the question's text, then catalog order
         if a.key in done:
             continue
         hinted = [i for i, h in enumerate(hints) if any(cue_said(c, words_of(h)) for c in a.cues)]
         in_question = any(cue_said(c, words_of(question.text)) for c in a.cues)
-        ranked.append((hinted[0] if hinted else len(hints) + (0 if in_question else 1), a.phrase))
+        ranked.append((hinted[0] if hinted else len(hints) + (0 if in_question != scoping else 1), a.phrase))
     ranked.sort(key=lambda r: r[0])  # stable: catalog order breaks ties
     left = [p for _, p in ranked[:2]]
     examples = f", for example {' or '.join(left)}" if left else ""

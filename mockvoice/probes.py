@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from .coverage import covers, gap_probe
+from .coverage import assumptions, covers, gap_probe
 from .prompts import Question
 from .rubric import Rubric
 from .scorecard import Scorecard
@@ -124,7 +124,8 @@ class RuleProbeWriter:
             families = FEATURE_FAMILIES.get(feature_id, ())
             if families and fs.count > 0 and fs.evidence and not _acknowledged(context, feature_id):
                 family = next((f for f in families if _unasked(context, f)), families[0])  # it stands in for that probe
-                text = gap_probe(feature_id, fs, context.question, _hints(context, feature_id))
+                stated = tuple(assumptions(t.text for t in context.transcripts))
+                text = gap_probe(feature_id, fs, context.question, _hints(context, feature_id), stated)
                 if not context.already_asked(text):
                     reason = (f"{fs.name} partly covered ({fs.count} of {fs.target_min}); acknowledging what was "
                               f"said and asking for the rest, in place of its {family} probe")

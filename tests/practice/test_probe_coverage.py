@@ -264,3 +264,21 @@ def test_the_ten_times_probe_is_not_asked_after_the_answer_described_that_rush()
     calm = calm.replace(", and at a ten times peak that is a hundred and twenty thousand, so about six nodes", "")
     ctx = context(RIDES, calm, "system-design", asked=ctx.asked)
     assert choose_probe(ctx).family == "scale_10x"
+
+
+def test_a_scoping_probe_does_not_suggest_asking_what_the_question_already_states():
+    """checkout-500s says "about five percent of requests": "how bad is the error rate?" is not a question left."""
+    assert "five percent" in CHECKOUT.text
+    ask = _ask_part(choose_probe(context(CHECKOUT, ONE_INCIDENT_QUESTION, "debugging")).text.lower())
+    assert "error rate" not in ask and "what changed recently" in ask, ask
+
+
+def test_a_scoping_probe_does_not_ask_about_what_the_answer_assumed_out_loud():
+    said = TWO_SCOPING + " I will assume links expire after a year and the read to write ratio is about a hundred to one."
+    ctx = ProbeContext(question=URL, scorecard=score_transcript(Transcript.from_text(said), "system-design"),
+                       transcripts=(Transcript.from_text(said),))
+    ask = _ask_part(choose_probe(ctx).text.lower())
+    assert "expires" not in ask and "read to write" not in ask and "what else" in ask, ask
+    plain = ProbeContext(question=URL, scorecard=score_transcript(Transcript.from_text(TWO_SCOPING), "system-design"),
+                         transcripts=(Transcript.from_text(TWO_SCOPING),))
+    assert "expires" in _ask_part(choose_probe(plain).text.lower())  # without the assumption it is the next to ask
