@@ -14,7 +14,8 @@ __all__ = ["Delivery", "Pause", "measure_delivery", "FILLERS", "is_filler", "fin
 FILLERS = frozenset({"um", "uh", "umm", "uhm", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "mmhmm"})
 PACE_BAND = (130.0, 160.0)  # conversational words per minute for interviews
 _HEDGES = gated(re.compile(  # behind its literal prefilter: most answers hold no hedge
-    r"\b(?:i guess|maybe we could|maybe we can|maybe we should|i think maybe|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
+    r"\b(?:i guess|maybe (?:i'd|i'll|i|we'd|we|it's|it|that's|that|this)(?: (?:could|can|should|would|will|might|just))?|i think maybe|should probably|"
+    r"i think (?:that |it |this )?should (?:work|fix it|fix that|solve it|solve that|do it)|(?<!what )(?<!which )kind of(?! \w+ (?:is|are|do))|"
     r"(?<!what )sort of|probably just|i'm not (?:really )?sure|not sure|i suppose|i'm not certain|possibly|perhaps|hopefully|"
     r"i don't know|i'd imagine|more or less)\b"
 ), regroup=True)
