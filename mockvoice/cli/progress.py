@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..importer import resolve_question
-from ..rubric import load_rubric
+from ..errors import RubricError
+from ..rubric import RUBRIC_SUFFIXES, list_rubrics, load_rubric
 from ..index import Index, parse_since
 from ..progress import OVERALL, chart_html, history, ordered, rubrics_note, sparkline, trends, window_note
 from ..catalog import missing_folder, recordings_folder
@@ -17,6 +18,17 @@ from ..writes import write_atomic
 from .app import app, console
 
 _HINT = "pick another path with -o"
+
+
+def _rubric_id(value: str) -> str:
+    """The rubric id to chart: a bundled rubric's or a rubric file's (read for its id; a bad file is one line), or
+    a bare id such as a rubric file's that `rescore --rubric` used (the scores know it; the file need not be here)."""
+    try:
+        return load_rubric(value).id
+    except RubricError:
+        if Path(value).suffix.lower() in RUBRIC_SUFFIXES or "/" in value or not value.strip():
+            raise
+        return value.strip()
 
 
 @app.command()
@@ -29,7 +41,7 @@ def progress(
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
 ) -> None:
     """Are you getting better? Each feature's trend over your sessions, and a chart to open in a browser."""
-    rubric_id = load_rubric(rubric).id if rubric else None  # a file is read for its id; a bad one is one line
+    rubric_id = _rubric_id(rubric) if rubric else None
     root, exists = recordings_folder(recordings)
     if not exists:
         if question:
@@ -44,8 +56,10 @@ def progress(
             resolve_question(question)  # a typo in the id is an "unknown question" line, not "no sessions yet"
         where = (f" for question {question!r}" if question else "") + (f" since {since}" if since else "")
         if rubric_id:
-            console.print(f"No sessions{where} in {root} are scored with rubric {rubric_id!r}; score them with "
-                          f"`mockvoice rescore --rubric {rubric}`.", highlight=False, soft_wrap=True)
+            fix = (f"score them with `mockvoice rescore --rubric {rubric}`" if rubric_id in list_rubrics() or
+                   Path(rubric).is_file() else "check the id, or pass the rubric file")
+            console.print(f"No sessions{where} in {root} are scored with rubric {rubric_id!r}; {fix}.",
+                          highlight=False, soft_wrap=True)
             return
         console.print(f"No scored sessions{where} in {root}" + ("; try an earlier --since." if since else
                       " yet; record one with `mockvoice practice` or `mockvoice import`."), highlight=False, soft_wrap=True)

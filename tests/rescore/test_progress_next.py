@@ -128,3 +128,8 @@ def test_progress_with_a_rubric_follows_the_scores_of_a_cohort_rescored_with_it(
     res = cli("progress", "--rubric", "debugging")
     out = " ".join(res.out.split())
     assert res.code == 0 and "are scored with rubric 'debugging'" in out and "rescore --rubric debugging" in out
+    res = cli("progress", "--rubric", "cohort-strikt")  # a typo is not told to re-score with a rubric that isn't there
+    out = " ".join(res.out.split())
+    assert res.code == 0 and "scored with rubric 'cohort-strikt'; check the id, or pass the rubric file" in out, out
+    res = cli("progress", "--rubric", "cohort-strict")  # its id, as the README says, without the file at hand
+    assert res.code == 0 and "scored with rubric cohort-strict" in " ".join(res.out.split()), res.out + res.err
