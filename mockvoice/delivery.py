@@ -49,6 +49,7 @@ class Delivery(BaseModel):
     filler_times: tuple[float, ...] = ()
     longest_pause_s: float | None = None
     long_pauses: tuple[Pause, ...] = ()
+    first_word_s: float | None = None  # silence before the first word (from the start of the audio, when listening began)
     hedges: int = 0
     hedge_phrases: tuple[str, ...] = ()
 
@@ -128,6 +129,7 @@ def measure_delivery(transcript: Transcript | Joined, long_pause_s: float = 3.0,
         filler_times=tuple(round(w[1], 2) for w in fillers if w[1] is not None),
         longest_pause_s=round(longest, 2),
         long_pauses=long_pauses,
+        first_word_s=round(timed[0][1], 2),
         hedges=len(hedges),
         hedge_phrases=tuple(hedges),
     )

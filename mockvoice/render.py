@@ -67,6 +67,8 @@ def render_scorecard(card: Scorecard, console: Console, title: str | None = None
             f"pace {d.wpm:.0f} wpm · fillers {d.fillers} ({d.fillers_per_min:.1f}/min) · "
             f"longest pause {d.longest_pause_s:.1f} s · hedges {d.hedges}"
         )
+        if d.first_word_s is not None and d.first_word_s >= 3.0:
+            delivery.append(f" · first word at {fmt_time(d.first_word_s)}")
     else:
         delivery.append(f"{d.words} words · fillers {d.fillers} · hedges {d.hedges} (no timings for typed text)")
     s = card.structure

@@ -93,6 +93,9 @@ def _delivery_feedback(rubric: Rubric, d: Delivery) -> list[str]:
             out.append(f"Pace: {d.wpm:.0f} words/min is fast; slow to {t.wpm_min:.0f}-{t.wpm_max:.0f} so the interviewer can follow.")
     if d.fillers_per_min is not None and d.fillers_per_min > t.fillers_per_min_max:
         out.append(f"Fillers: {d.fillers} ({d.fillers_per_min:.1f} per minute, fluent speakers use about 1); pause silently instead of 'um'.")
+    if d.first_word_s is not None and d.first_word_s >= 2 * t.long_pause_s:  # a few seconds to think is normal
+        out.append(f"Start: {d.first_word_s:.0f} s of silence before your first word; think out loud from the start "
+                   "(\"let me begin with who uses it\") so the interviewer is not left waiting.")
     if d.long_pauses:
         out.append(f"Pauses: {len(d.long_pauses)} silence(s) of {t.long_pause_s:.0f} s or more (longest {d.longest_pause_s:.1f} s); "
                    "think out loud so the interviewer can follow.")

@@ -117,3 +117,15 @@ def test_the_silence_between_two_answers_is_not_a_pause_of_the_interview():
     assert measure_delivery(Joined.of(chunks, 16.0, answers=True)) == as_answers
     as_one = measure_delivery(merge_chunks(chunks, 16.0))  # chunks of one answer: that silence is a pause
     assert len(as_one.long_pauses) == 1 and as_one.wpm < as_answers.wpm
+
+
+@pytest.mark.slow
+def test_a_long_silence_before_the_first_word_is_measured_and_named(tts, whisper):
+    """12 s of dead air before answering is what an interviewer notices first; a 1 s think is not worth a word."""
+    late = score_transcript(whisper.transcribe(load_audio(tts([8.0, "How many users do we expect per day?", 0.6,
+                                                               "Then we will use a key value store."]))))
+    assert late.delivery.first_word_s == pytest.approx(8.0, abs=0.8)
+    assert any(line.startswith("Start: 8 s of silence before your first word") for line in late.feedback), late.feedback
+    prompt = score_transcript(whisper.transcribe(load_audio(tts([1.0, "How many users do we expect per day?"]))))
+    assert prompt.delivery.first_word_s < 2.0 and not any(line.startswith("Start:") for line in prompt.feedback)
+
