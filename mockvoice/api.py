@@ -1,12 +1,13 @@
-"""The high-level Python API: score text or audio in one call."""
+"""The high-level Python API: score text or audio in one call; read a transcript file (typed, or a call's captions)."""
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
+from typing import Callable
 
-from .audio import AudioClip, audio_kind, load_audio
+from .audio import AudioClip, audio_kind, decode_text, is_binary, load_audio
+from .captions import CUE_TIME, caption_text
 from .errors import InputFileError, SilentAudioError
 from .rubric import Rubric, load_rubric
 from .scorecard import Scorecard
@@ -17,11 +18,14 @@ from .transcript import Transcript
 __all__ = ["score_text", "score_audio", "transcribe_for_rubric", "read_transcript_file"]
 
 
-def read_transcript_file(path: "str | os.PathLike") -> Transcript:
-    """A typed transcript from a text file; a missing, unreadable or empty file is an InputFileError.
+def read_transcript_file(path: "str | os.PathLike", speaker: str | None = None,
+                         warn: Callable[[str], None] | None = None) -> Transcript:
+    """A typed transcript from a text file; a missing, unreadable, binary or empty file is an InputFileError.
 
     UTF-8 is expected. A byte-order mark is honoured (Windows editors write one, and UTF-16 with it),
-    so the mark never shows up in a quote.
+    so the mark never shows up in a quote. Captions (.vtt, .srt) give their words (`caption_text`): when
+    they name speakers, only one speaker's, `speaker` or else the one who is not an interviewer. `warn`
+    is given a line for what is left out or unused that the caller should know about.
     """
     path = Path(path)
     if not path.exists():
@@ -35,34 +39,17 @@ def read_transcript_file(path: "str | os.PathLike") -> Transcript:
     if (kind := audio_kind(raw[:12])) is not None:  # checked first: a silent WAV's zeros would pass for text
         raise InputFileError(f"{path}: this is audio ({kind}), not a text transcript; give it its audio name "
                              f"(.{kind.lower()}) to have it transcribed")
-    try:
-        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: not UTF-8 text; save it as UTF-8 (or a .wav/.mp3 for audio) and try again") from exc
-    if _CUE_TIME.search(text) or text.lstrip().startswith("WEBVTT"):
-        text = caption_text(text)
+    text = decode_text(raw)
+    if text is None and is_binary(raw):
+        raise InputFileError(f"{path}: not a text file (it holds binary data); save the transcript as UTF-8 text, "
+                             "or give a recording its audio name (.wav, .m4a, ...)")
+    if text is None:
+        raise InputFileError(f"{path}: not UTF-8 text; save it as UTF-8 (or a .wav/.mp3 for audio) and try again")
+    if CUE_TIME.search(text) or text.lstrip().startswith("WEBVTT"):
+        text = caption_text(text, speaker, str(path), warn)
     if not text.strip():
         raise InputFileError(f"{path}: the transcript is empty; write or paste the answer into it")
     return Transcript.from_text(text)
-
-
-_CUE_TIME = re.compile(r"^[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]*-->", re.M)
-_CUE_INDEX = re.compile(r"^\d+$")
-_CUE_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
-
-
-def caption_text(text: str) -> str:
-    """The words of WebVTT or SRT captions (a Zoom or Teams transcript): no header, cue numbers, times or tags."""
-    lines, skipping = [], False
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            skipping = True  # a header or comment block runs to the next blank line
-        elif not line:
-            skipping = False
-        elif not skipping and not _CUE_TIME.match(line) and not _CUE_INDEX.match(line):
-            lines.append(_CUE_TAG.sub("", line))
-    return "\n".join(lines)
 
 
 def score_text(text: str, rubric: "Rubric | str | None" = None, question: str | None = None) -> Scorecard:

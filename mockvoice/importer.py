@@ -7,7 +7,7 @@ Everything that can fail (decoding, speech-to-text, scoring) runs before the fol
 and a failure while writing removes the folder: an import is whole or absent. The session keeps the
 SHA-256 of the source file's bytes, so a re-run over the same files can skip them (`already_imported`),
 and its name, so an instructor importing a class's answers can tell whose each session is (`folder_files` lists
-the answers in a folder).
+the answers in a folder). From captions that name speakers only one speaker's words are imported (`speaker`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from .api import read_transcript_file, transcribe_for_rubric
 from .audio import load_audio, write_wav
@@ -133,19 +134,23 @@ def import_file(
     model: str | None = None,
     transcriber: Transcriber | None = None,
     digest: str | None = None,
+    speaker: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Turn one recording or .txt transcript into a scored session folder; returns the folder.
 
-    `digest` is the file's `source_digest` when the caller already has it (it is stored with the session)."""
+    `digest` is the file's `source_digest` when the caller already has it (it is stored with the session).
+    `speaker`: whose words to take from captions that name speakers (`captions.caption_text`). `warn` is given a
+    line for each doubt about the file that does not stop the import (audio cut off, phone quality)."""
     src = Path(path)
     question = question or QuestionRef(None)
     digest = digest or source_digest(src)
     rb = load_rubric(rubric or question.rubric)
     clip = None
     if src.suffix.lower() in TEXT_SUFFIXES:
-        transcript = read_transcript_file(src)
+        transcript = read_transcript_file(src, speaker, warn)
     else:
-        clip = load_audio(src)
+        clip = load_audio(src, warn)
         transcript = transcribe_for_rubric(clip, rb, model, transcriber)
     card = score_transcript(transcript, rb, question=question.text or None)
     # dated by the file, but never in the future (a clock set wrong, a copied file): that would make it `last` for years

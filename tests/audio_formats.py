@@ -50,3 +50,13 @@ def encode(samples: np.ndarray, path: Path, rate: int = 16_000, channels: int = 
         for packet in stream.encode(None):
             out.mux(packet)
     return path
+
+
+def cut_off(wav: Path, path: Path, keep: float) -> Path:
+    """Write a copy of `wav` holding only the first `keep` share of its samples under the original header: a
+    recording cut off by a full disk or an interrupted copy, whose header still declares the whole length."""
+    data = wav.read_bytes()
+    start = data.index(b"data") + 8  # write_wav's files have no chunk after the samples
+    n = int((len(data) - start) * keep) // 2 * 2  # whole 16-bit samples
+    path.write_bytes(data[: start + n])
+    return path

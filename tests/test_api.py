@@ -53,3 +53,24 @@ def test_score_audio_on_the_bundled_sample():
     ev = feats["monitoring"].evidence[0]
     assert ev.start is not None and 40 < ev.start < 60  # the monitoring sentence closes the answer
     assert card.delivery.wpm is not None and 110 < card.delivery.wpm < 190
+
+
+def test_load_audio_and_read_transcript_file_pass_their_doubts_to_warn(tmp_path, tts):
+    """What the CLI prints as warnings comes from the library as lines given to `warn`; without it, nothing is said."""
+    from audio_formats import cut_off, encode
+    from mockvoice.api import read_transcript_file
+
+    speech = tts(["How many users do we expect per day?"])
+    whole = mockvoice.load_audio(speech)
+    said: list[str] = []
+    cut = mockvoice.load_audio(cut_off(speech, tmp_path / "cut.wav", 0.5), warn=said.append)
+    assert abs(cut.duration - whole.duration / 2) < 0.05  # what is there is kept
+    phone = mockvoice.load_audio(encode(whole.samples, tmp_path / "phone.wav", rate=8000), warn=said.append)
+    assert phone.sample_rate == 16_000
+    assert [s.split(": ", 1)[1][:40] for s in said] == ["the file is shorter than its header says", "its sample rate is 8 kHz (phone quality)"]
+    mockvoice.load_audio(speech, warn=said.append)
+    assert len(said) == 2
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\n<v Interviewer>Why?\n\n00:02.000 --> 00:04.000\n<v Zed>Because.\n")
+    assert read_transcript_file(vtt).text == "Because."
+    assert read_transcript_file(vtt, speaker="i", warn=said.append).text == "Why?" and len(said) == 2

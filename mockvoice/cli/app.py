@@ -28,6 +28,11 @@ def tagged(tag: str, style: str, text: object = "") -> Text:
     return Text.assemble((tag, style), " " if text != "" else "", str(text))
 
 
+def warn(line: str) -> None:
+    """One warning line: something about the input that makes the result less sure, though it was used."""
+    err_console.print(tagged("warning", "yellow", line), highlight=False, soft_wrap=True)
+
+
 class State:
     debug = False
 

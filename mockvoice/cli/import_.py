@@ -11,7 +11,7 @@ from ..importer import already_imported, folder_files, import_file, printable, r
 from ..rubric import load_rubric
 from ..index import Index, read_session, session_row, stat_session
 from ..session import check_recordings
-from .app import app, console, err_console, tagged
+from .app import app, console, err_console, tagged, warn
 
 
 _NOTHING = "no audio files or .txt/.text/.md transcripts in it"
@@ -47,6 +47,8 @@ def import_(
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio (default: the bundled tiny.en)."),
     recordings: Path = typer.Option(None, "--recordings", help="Where sessions live (default $MOCKVOICE_RECORDINGS or ./recordings)."),
     again: bool = typer.Option(False, "--again", help="Import files again even when their content was imported before."),
+    speaker: str = typer.Option(None, "--speaker", help="Captions (.vtt/.srt) that name speakers: whose words to import "
+                                "(any case; a unique start of the name is enough). Default: the one who is not an interviewer."),
 ) -> None:
     """Import recordings or transcripts as scored sessions (source "import"); bad files are reported and skipped,
     and so is a file whose content was already imported (unless --again). A folder imports the audio files and
@@ -73,7 +75,7 @@ def import_(
                         console.print(f"skipped {printable(f)}: already imported as {seen[digest]} (pass --again to import it again)",
                                       highlight=False, soft_wrap=True)
                         continue
-                    folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest)
+                    folder = import_file(f, ref, rb, root=recordings, model=model, digest=digest, speaker=speaker, warn=warn)
                 except MockvoiceError as exc:
                     failed += 1
                     err_console.print(tagged("failed", "red", f"{type(exc).__name__}: {exc}"), highlight=False, soft_wrap=True)

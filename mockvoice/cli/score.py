@@ -7,13 +7,14 @@ from pathlib import Path
 import typer
 
 from ..api import read_transcript_file, transcribe_for_rubric
+from ..audio import load_audio
 from ..importer import TEXT_SUFFIXES, resolve_question
 from ..render import render_scorecard
 from ..rubric import load_rubric
 from ..scorecard import Scorecard
 from ..scoring import score_transcript
 from ..transcript import Transcript
-from .app import app, console, err_console, tagged
+from .app import app, console, err_console, tagged, warn
 
 
 
@@ -23,6 +24,8 @@ def score(
     question: str = typer.Option(None, "--question", "-q", help="The question id it answers (see `mockvoice questions`): feedback specific to it, and its rubric."),
     rubric: str = typer.Option(None, "--rubric", "-r", help="A bundled rubric (system-design, debugging, behavioral) or a rubric file (default: the question's)."),
     model: str = typer.Option(None, "--model", "-m", help="Whisper model for audio: tiny.en (bundled), a name, or a folder."),
+    speaker: str = typer.Option(None, "--speaker", help="Captions (.vtt/.srt) that name speakers: whose words to score "
+                                "(any case; a unique start of the name is enough). Default: the one who is not an interviewer."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
     llm_url: str = typer.Option(None, "--llm-url", help="An OpenAI-compatible server (e.g. http://localhost:11434/v1) for narrative feedback; off by default ($MOCKVOICE_LLM_URL)."),
     llm_model: str = typer.Option(None, "--llm-model", help="The model on that server, e.g. llama3.2 ($MOCKVOICE_LLM_MODEL)."),
@@ -34,9 +37,9 @@ def score(
     rb = load_rubric(rubric or ref.rubric)
     config = resolve_config(llm_url, llm_model)  # a bad URL or config file is one line before any work
     if path.suffix.lower() in TEXT_SUFFIXES:
-        transcript = read_transcript_file(path)
+        transcript = read_transcript_file(path, speaker, warn=warn)
     else:
-        transcript = transcribe_for_rubric(path, rb, model)
+        transcript = transcribe_for_rubric(load_audio(path, warn=warn), rb, model)
     card = score_transcript(transcript, rb, question=ref.text or None)
     if as_json:
         console.print_json(card.model_dump_json())

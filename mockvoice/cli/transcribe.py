@@ -10,7 +10,7 @@ from ..audio import audio_kind, load_audio
 from ..errors import InputFileError, SilentAudioError
 from ..importer import TEXT_SUFFIXES
 from ..transcriber import get_transcriber
-from .app import app, console
+from .app import app, console, warn
 
 
 def _is_audio(path: Path) -> bool:
@@ -32,7 +32,7 @@ def transcribe(
     """Transcribe a recording with the offline Whisper model."""
     if audio.suffix.lower() in TEXT_SUFFIXES and audio.is_file() and not _is_audio(audio):
         raise InputFileError(f"{audio}: a text transcript, not audio; score it with `mockvoice score {audio}`")
-    clip = load_audio(audio)
+    clip = load_audio(audio, warn=warn)
     transcript = get_transcriber(model).transcribe(clip, tuple(hotword))
     if transcript.is_empty:
         raise SilentAudioError(f"{audio}: no speech found in {clip.duration:.1f} s of audio; pick a recording with speech")
