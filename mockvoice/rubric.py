@@ -167,8 +167,17 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
     msg = first.get("msg", "invalid")
     if first.get("type") == "extra_forbidden":
         msg = "unknown field (check its spelling)"
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    more = (f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''}: fix this one and run again to see "
+            f"{'them' if len(errors) > 2 else 'it'})") if len(errors) > 1 else ""
     return f"{source}: {loc or '(top level)'}: {msg}{more}"
+
+
+def syntax_error(exc: Exception) -> str:
+    """Where a YAML or TOML file breaks and why, in words a user can act on ("line 3, column 1: expected ',' or ']'")."""
+    mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+    if mark is not None and problem:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return " ".join(str(exc).split())  # TOML's message already says where ("at line 2, column 7")
 
 
 def _parse_file(path: Path) -> object:
@@ -184,8 +193,7 @@ def _read_validated(path: Path, model: type[BaseModel], error: type[Exception]):
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read the file ({exc}); check the path and permissions") from exc
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        detail = " ".join(str(exc).split())
-        raise error(f"{path}: not valid {'TOML' if path.suffix.lower() == '.toml' else 'YAML'} ({detail})") from exc
+        raise error(f"{path}: not valid {'TOML' if path.suffix.lower() == '.toml' else 'YAML'}: {syntax_error(exc)}") from exc
     if not isinstance(data, dict):
         raise error(f"{path}: expected a mapping of fields at the top level, found {type(data).__name__}")
     try:

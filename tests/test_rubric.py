@@ -74,7 +74,7 @@ features:
         (lambda s: s.replace("{min: 2}", "{min: 3, max: 2}"), "features[0].target"),
         (lambda s: s.replace("id: trade_off", "id: Trade Off"), "features[0].id"),
         (lambda s: s + "\nextra_key: 1\n", "extra_key: unknown field"),
-        (lambda s: s.replace("features:", "features: [unclosed"), "not valid YAML"),
+        (lambda s: s.replace("features:", "features: [unclosed"), "not valid YAML: line "),  # where, not "<unicode string>"
         (lambda s: "- just\n- a list\n", "expected a mapping"),
         (lambda s: s + s[s.index("  - id"):], "appears twice"),
         # A blank phrase would match every sentence once punctuation is dropped.
@@ -90,6 +90,7 @@ def test_malformed_rubric_is_one_line_naming_file_and_field(tmp_path, mutate, ex
         load_rubric(str(path))
     message = str(err.value)
     assert str(path) in message and expected in message and "\n" not in message
+    assert "<unicode string>" not in message and not message.endswith("more problems)")  # more: says how to see them
 
 
 def test_unknown_rubric_names_the_choices():

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import PromptError
 from ..resources import bundled_dir
-from ..rubric import format_validation_error
+from ..rubric import format_validation_error, syntax_error
 from ..scorecard import Scorecard
 
 __all__ = ["PromptFile", "load_prompt", "prompts_dir", "PLACEHOLDERS", "describe_scorecard", "describe_conversation"]
@@ -53,7 +53,7 @@ def load_prompt(name: str, folder: str | Path | None = None) -> PromptFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise PromptError(f"{path}: cannot read it ({type(exc).__name__})") from exc
     except yaml.YAMLError as exc:
-        raise PromptError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from exc
+        raise PromptError(f"{path}: not valid YAML: {syntax_error(exc)}") from exc
     if not isinstance(data, dict):
         raise PromptError(f"{path}: expected `system:` and `user:` fields at the top level")
     try:
