@@ -8,7 +8,7 @@ from functools import lru_cache
 from .coverage import cue_said, words_of
 from .rubric import ROUND_KINDS
 
-__all__ = ["advice_for", "topic_of", "unsaid"]
+__all__ = ["advice_for", "topic_of", "unsaid", "without_said_examples"]
 
 def _rx(words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + words + r")")
@@ -208,6 +208,22 @@ def unsaid(advice: str, said: str) -> str:
     if len(left) <= 1:
         return "".join(left)
     return ", ".join(left[:-1]) + f"{',' if len(left) > 2 else ''} {joiner} " + left[-1]
+
+
+_EXAMPLES = re.compile(r"\s*\(([^()]*,[^()]*)\)")
+
+
+def without_said_examples(text: str, said: str) -> str:
+    """`text` with each bracketed list of examples ("(a dependency down, timeouts, replication lag)") cut to the
+    examples `said` does not already give; a list whose every example was said goes."""
+    if not said:
+        return text
+
+    def keep(m: re.Match[str]) -> str:
+        left = unsaid(m.group(1), said)
+        return f" ({left})" if left else ""
+
+    return _EXAMPLES.sub(keep, text)
 
 
 @lru_cache(maxsize=256)

@@ -165,8 +165,8 @@ def covers(feature_id: str, fs: FeatureScore | None, question: Question, probe_t
 def _quote(text: str, max_words: int = 10) -> str:
     """A short quote of one piece of evidence: its first real clause, at most `max_words` words, no dangling ends."""
     clauses = []
-    for clause in re.split(r"[,;:]|[.?!]+(?:\s+|$)", text.replace('"', "").strip()):
-        words = clause.strip(" \"'").split()
+    for clause in re.split(r"[,;:]|[.?!]+(?:\s+|$)", text.replace('"', "").strip(" …")):  # a window's "…" is no word
+        words = clause.strip(" \"'…").split()
         while words and words[0].lower() in _LEADING:
             words = words[1:]
         if words:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["digitise", "digitise_lower", "word_runs", "NUM"]
+__all__ = ["digitise", "digitise_lower", "word_runs", "NUM", "NUMBER_WORDS"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -29,7 +29,7 @@ NUM = "NUM"
 # Prefilters: each rule runs only when a cheap test cannot rule a match out, which gives the same text
 # (tests/test_spoken_prefilters.py checks it against the plain rules). _RUN costs ~10 us per utterance
 # whether or not it matches; a run of number words needs a word (what \b delimits) that is a number word.
-_NUMBER_WORDS = frozenset(_NUMBER_WORD.split("|"))
+NUMBER_WORDS = frozenset(_NUMBER_WORD.split("|"))  # the number words that cleaning writes in digits
 _SCALE_WORDS = tuple(_SCALES)
 _DIGIT = re.compile(r"\d")
 # ASCII bytes other than letters, digits and _ to spaces (bytes.translate is 3x faster than str.translate)
@@ -125,7 +125,7 @@ def digitise_lower(text: str, runs: list[str] | None) -> str:
         new = _DIGIT_SCALE.sub(_replace_digit_scale, text)
         if new != text:
             text, runs = new, word_runs(new)
-    if runs is None or not _NUMBER_WORDS.isdisjoint(runs):
+    if runs is None or not NUMBER_WORDS.isdisjoint(runs):
         new = (_RUN if runs is None else _RUN_LOWER).sub(_replace_run, text)
         if new != text:
             text, has_digit = new, _DIGIT.search(new) is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from rich.console import Group
 from rich.rule import Rule
 from rich.text import Text
@@ -149,7 +151,8 @@ def _anchor(utts: list[Utterance], a: Annotation) -> int | None:
 
     Evidence may span several sentences (speech-to-text split one spoken sentence in two), so its
     text need not equal any one sentence: match timed evidence by its start time, typed evidence
-    by the sentence its text begins with.
+    by the sentence its text begins with, or, for a window cut from a long sentence ("…" at its
+    ends), by the sentence its words start in.
     """
     if a.start is not None:
         timed = [i for i, u in enumerate(utts) if u.start is not None and u.start <= a.start + 0.01]
@@ -157,7 +160,22 @@ def _anchor(utts: list[Utterance], a: Annotation) -> int | None:
     for i, u in enumerate(utts):
         if a.text == u.text or a.text.startswith(u.text + " "):
             return i
-    return None
+    said = a.text.strip("\u2026")
+    starts, whole = [], ""
+    for u in utts:
+        starts.append(len(whole))
+        whole += u.text + " "
+    at = whole.find(said) if said else -1
+    return bisect_right(starts, at) - 1 if at >= 0 else None
+
+
+def _under(utts: list[Utterance], i: int, a: Annotation) -> tuple[float, int, int, Text]:
+    """The line of a piece of evidence under sentence i: its label, or, when it starts well inside the sentence
+    (a hit in a long one is timed from its cue), its own time and quote, in time order among the sentence's marks."""
+    u = utts[i]
+    if a.start is not None and u.start is not None and a.start > u.start + 0.05:
+        return a.start, i, 1, _mark_line(a)
+    return _time(u.start), i, 1, Text.assemble(" " * 9, (f"● {a.label}", f"bold {a.colour}"))
 
 
 def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: float = 0.0, whole: Scorecard | None = None):
@@ -180,7 +198,7 @@ def annotated_lines(turns: list[ReplayTurn], wrap_up: str | None = None, start: 
         for a in n.annotations:
             if a.kind == "evidence" and (i := _anchor(utts, a)) is not None:
                 if shown[i]:
-                    events.append((_time(utts[i].start), i, 1, Text.assemble(" " * 9, (f"● {a.label}", f"bold {a.colour}"))))
+                    events.append(_under(utts, i, a))
             elif a.start is None or a.start >= since - 0.01:  # marks, and evidence with no sentence to hang it under
                 events.append((_time(a.start), len(utts), 2, _mark_line(a)))
         for *_, line in sorted(events, key=lambda e: e[:3]):

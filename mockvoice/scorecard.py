@@ -11,7 +11,11 @@ __all__ = ["Evidence", "FeatureScore", "Scorecard"]
 
 
 class Evidence(BaseModel):
-    """A quoted stretch of the answer that shows a feature; times are seconds in the audio."""
+    """A quoted stretch of the answer that shows a feature; times are seconds in the audio.
+
+    `text` is the utterance(s) of the hit, or, when longer than a quote (excerpt.WINDOW_CHARS), the window of
+    its words around the cue, with "…" where it was cut; `start` is then when the cue's first word is said.
+    """
 
     model_config = ConfigDict(frozen=True)
 

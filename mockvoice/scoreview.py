@@ -229,7 +229,8 @@ def _slice(whole: Scorecard, transcripts: list[Transcript | None], rubric_id: st
 
     def owner(ev: Evidence) -> int | None:
         if ev.start is None:
-            return next((i for i, _, _ in spans if ev.text.strip() and ev.text.strip() in transcripts[i].text), None)
+            said = ev.text.strip(" …")  # a long sentence's quote is a window of it, cut with "…"
+            return next((i for i, _, _ in spans if said and said in transcripts[i].text), None)
         inside = [i for i, o, _ in spans if ev.start >= o - 0.001]
         return inside[-1] if inside else spans[0][0]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .advice import advice_for
+from .advice import advice_for, without_said_examples
 from .delivery import Delivery, measure_delivery
 from .detection import FEATURES, detect_features
 from .detectors import Analysis, analyse, cleaned, strength
+from .excerpt import WINDOW_CHARS, excerpt
 from .questions import Hit, question_count
 from .rubric import ROUND_KINDS, Feature, Rubric, load_rubric
 from .scorecard import Evidence, FeatureScore, Scorecard
@@ -46,15 +47,23 @@ def _quote(text: str) -> str:
 
 
 def _evidence(utts: list[Utterance], i: int, cue: str | None, through: int | None = None) -> Evidence:
-    u = utts[i]
-    if through is None:
-        return Evidence(text=u.text, start=u.start, end=u.end, cue=cue)
-    return Evidence(text=" ".join(x.text for x in utts[i:through + 1]), start=u.start, end=utts[through].end, cue=cue)
+    """A hit's utterance(s) (i to `through`). A long one (speech-to-text wrote no sentence breaks) is quoted as the
+    window around where its cue was said and timed from the cue, so the quote and the time are the hit's own."""
+    span = utts[i:(i if through is None else through) + 1]
+    text = span[0].text if through is None else " ".join(x.text for x in span)
+    start, end = span[0].start, span[-1].end
+    if len(text) > WINDOW_CHARS and (cut := excerpt(span, cue)) is not None:
+        text, at, until = cut
+        start, end = (start, end) if at is None or until is None else (at, until)
+    return Evidence(text=text, start=start, end=end, cue=cue)
 
 
 def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tuple[Evidence, ...], advice: str | None,
-                      structure: Structure, utts: list[Utterance], incident: bool = False) -> tuple[str, str | None, str | None]:
-    """The feedback line, what was missing, and what a strong answer adds."""
+                      structure: Structure, utts: list[Utterance], incident: bool = False,
+                      said: str = "") -> tuple[str, str | None, str | None]:
+    """The feedback line, what was missing, and what a strong answer adds. The rubric's examples of what is missing
+    leave out those the feature's evidence (`said`) already gave ("(a dependency down, timeouts, ...)" after "if
+    the database times out")."""
     target = feat.target
     strong = " ".join(filter(None, [feat.feedback.strong if count >= target.min else None, advice])) or feat.feedback.strong
     parts: list[str] = []
@@ -65,7 +74,7 @@ def _feature_feedback(feat: Feature, count: int, best: Evidence | None, near: tu
             parts.append(f"Best: {_quote(best.text)}.")
         if near:
             parts.append(f"Not counted: {_quote(near[0].text)} ({near[0].cue}).")
-        missing = feat.feedback.missing
+        missing = without_said_examples(feat.feedback.missing, said) if count else feat.feedback.missing
         parts.append(missing)
         if advice:
             parts.append(advice)
@@ -180,7 +189,7 @@ def score_transcript(
         # whole answer: "writes go to the primary" asks no read/write ratio and "links a day" estimates nothing)
         said = " ".join(texts[h.index] for h in (*a.hits, *a.near_misses))
         advice = advice_for(feat.id, question, kw, rb.id, said) if question or kw else None
-        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, incident)
+        line, missing, strong = _feature_feedback(feat, count, best, near, advice, structure, utts, incident, said)
         features[feat.id] = FeatureScore(
             name=feat.name, count=count, target_min=feat.target.min, target_max=feat.target.max,
             score=feature_score(effective, feat), weight=feat.weight, evidence=evidence, feedback=line,

@@ -35,6 +35,7 @@ class Utterance:
     start: float | None
     end: float | None
     sentence: int = -1  # number of the sentence it is part of: clauses split from one sentence share it (-1: unknown)
+    words: tuple[tuple[str, float | None, float | None], ...] = ()  # (text, start, end) of each word, when timed
 
     @property
     def is_question(self) -> bool:
@@ -59,7 +60,8 @@ def _from_words(words: list[tuple[str, float | None, float | None]]) -> list[Utt
     texts: list[str] = []  # the words of the utterance being built
     first = last_end = None  # the start of its first word and the end of its last
     sentence = 0  # number of the sentence it belongs to
-    for text, start, end in words:
+    at = 0  # index in `words` of the utterance's first word
+    for k, (text, start, end) in enumerate(words):
         if texts:
             cut = None  # True: a sentence ends before this word; False: only a clause
             if start is not None and last_end is not None:
@@ -71,20 +73,20 @@ def _from_words(words: list[tuple[str, float | None, float | None]]) -> list[Utt
             if cut is None and len(texts) >= RUNON_WORDS and text.strip(" ,").lower() in _CLAUSE_OPENERS:
                 cut = False
             if cut is not None:
-                out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
+                out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence, tuple(words[at:k])))
                 texts = []
                 sentence += cut
         if not texts:
-            first = start
+            first, at = start, k
         texts.append(text)
         last_end = end
         last = text[-1:]
         if last in _ENDS or (last in _CLOSERS and text.rstrip("\"')]").endswith((".", "?", "!"))):
-            out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
+            out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence, tuple(words[at:k + 1])))
             texts = []
             sentence += 1
     if texts:
-        out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence))
+        out.append(Utterance(len(out), " ".join(texts), first, last_end, sentence, tuple(words[at:])))
     return out
 
 

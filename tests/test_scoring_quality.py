@@ -325,3 +325,78 @@ def test_a_debugging_round_is_out_of_order_when_it_acts_before_scoping(first, ac
     card = score_text(first + " When did it start, and what changed?", "debugging")
     assert card.structure.requirements_first is (not acts)
     assert "designing" not in " ".join(card.feedback) + card.features["clarifying_question"].feedback
+
+
+# Speech-to-text can write 14 s of speech as one sentence (the demo's reply to its probe): a hit on its last words
+RUN_ON = ("If the database is down redirects for cached links keep working and the rest fail fast with a timeout "
+          "and retries with backoff while we alert on the error rate of redirects")
+
+
+def test_a_hit_in_a_long_utterance_is_timed_and_quoted_where_its_cue_was_said():
+    """Monitoring cued by "alert" 10 s into a 13 s utterance: marked at 10 s (not 0), quoted around "alert" (not cut
+    before it), and the same in the feedback; the quote says where it was cut, and is what was said."""
+    t = _timed([(RUN_ON, 0.0)])
+    (u,) = split_utterances(t)
+    assert len(u.text) > 140 and u.start == 0.0
+    card = score_transcript(t)
+    (mon,) = card.features["monitoring"].evidence
+    assert mon.cue == "alert" and mon.start == pytest.approx(10.0)  # the 26th word, at 0.4 s a word
+    assert mon.end == pytest.approx(u.end) and "we alert on the error rate of redirects" in mon.text
+    assert mon.text.startswith("\u2026") and mon.text.strip("\u2026") in t.text and len(mon.text) <= 110
+    assert "alert on the error rate" in card.features["monitoring"].feedback
+    # a cue at the start of the utterance keeps its start; the cut end is marked
+    (down,) = card.features["failure_mode"].evidence
+    assert down.start == pytest.approx(1.2) and down.text.startswith("If the database is down") and down.text.endswith("\u2026")
+    # typed text: the same quote, no times
+    typed = score_transcript(Transcript.from_text(RUN_ON)).features["monitoring"].evidence[0]
+    assert typed.text == mon.text and typed.start is None
+    # a reason that names no words said ("a number with no arithmetic behind it") keeps the whole utterance and its start
+    lone = _timed([("So we would run about 500 servers in each region and put the mapping in a key value store with a "
+                    "cache in front of it for the hot links", 3.0)])
+    (miss,) = score_transcript(lone).features["scale_estimate"].near_misses
+    assert miss.cue == "a number with no arithmetic behind it" and miss.start == 3.0 and miss.text == lone.text
+
+
+@pytest.mark.slow
+def test_a_hit_in_a_long_spoken_sentence_is_timed_at_its_word(tts):
+    """Real speech, fast and without a pause, that tiny.en writes as one long sentence: the monitoring hit is at the
+    time Whisper gives the word "alert", and its quote holds it."""
+    from mockvoice.api import transcribe_for_rubric
+    from mockvoice.excerpt import WINDOW_CHARS
+
+    said = ("The cached redirects keep working while the other requests fail fast with a timeout and a retry with "
+            "backoff which is why we alert on the error rate of the redirect service.")
+    t = transcribe_for_rubric(tts([said], rate=190), "system-design")
+    alert = next(w for w in t.words if w.text.strip(" ,.").lower() == "alert")
+    (u,) = [u for u in split_utterances(t) if u.start <= alert.start <= u.end]
+    assert len(u.text) > WINDOW_CHARS and alert.start - u.start > 5, (u.text, u.start, alert.start)  # still one long sentence
+    (mon,) = score_transcript(t, "system-design").features["monitoring"].evidence
+    assert mon.start == alert.start and "alert" in mon.text
+
+
+def test_the_rubrics_examples_of_what_is_missing_leave_out_what_the_evidence_gave():
+    """One failure mode, a timeout: "name ... (a dependency down, timeouts, ...)" would ask for what was just said."""
+    f = score_text("If the payment provider is slow the call hits a timeout after two seconds and we retry with backoff. "
+                   "We use Postgres.").features["failure_mode"]
+    assert f.count == 1 and "(a dependency down, replication lag, and a hot key)" in f.feedback, f.feedback
+    none = score_text("We use Postgres.").features["failure_mode"]
+    assert "(a dependency down, timeouts, replication lag, a hot key)" in none.feedback  # nothing said: all examples
+
+
+@pytest.mark.parametrize("said, feature, word", [
+    # a contrast's cue names words some way apart ("fast but storage")
+    ("For the home feed of each user there are two options so we could precompute the feed which is fast to read but "
+     "uses a lot of storage or build it on read", "trade_off", "fast"),
+    # cleaning joined two words ("time out" is cued "timeout")
+    ("Charging goes through the payment provider and the provider can time out after actually charging the card so "
+     "every charge carries an idempotency key", "failure_mode", "time"),
+    # and wrote numbers said in words in digits ("... 5 years and 100000000 new links a day is")
+    ("For storage we keep every link for five years and one hundred million new links a day is roughly twelve hundred "
+     "writes a second at peak", "scale_estimate", "every"),
+])
+def test_a_cue_is_found_among_the_words_as_said(said, feature, word):
+    t = _timed([(said, 0.0)])
+    assert len(split_utterances(t)) == 1
+    (ev,) = score_transcript(t).features[feature].evidence
+    at = next(w.start for w in t.words if w.text == word)
+    assert ev.start == at > 0 and word in ev.text.split(), (ev.cue, ev.text)

@@ -84,6 +84,35 @@ def test_printed_replay_marks_evidence_that_spans_sentences(typed, tmp_path):
     assert lines[first + 1].strip() == f"● {spanning[0].label}"  # right under the sentence it starts at
 
 
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_hit_in_a_long_sentence_is_marked_when_its_cue_is_said(typed, tmp_path):
+    """Speech-to-text wrote 13 s of speech as one sentence with "alert" 10 s in: replay marks Monitoring at 10 s with
+    its quote (not at the sentence's 0:00), the transcript colours the words from "alert" on, and typed text prints
+    it under that sentence, not after the answer."""
+    run_on = ("If the database is down redirects for cached links keep working and the rest fail fast with a timeout "
+              "and retries with backoff while we alert on the error rate of redirects")
+    text = run_on + ". Thanks."
+    t = Transcript.from_text(text) if typed else timed([(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split())])
+    card = score_transcript(t, "system-design")
+    session = Session(id="s", created_at="2026-11-22T00:00:00", rubric="system-design",
+                      turns=[Turn(index=1, prompt="What if the database is down?", transcript=t, scorecard=card)])
+    (mon,) = [a for a in annotate_turn(session.turns[0]) if a.feature == "monitoring"]
+    assert mon.start == (None if typed else pytest.approx(10.0)) and "alert on the error rate" in mon.text
+    marked = [w.text for w, m in zip(t.words, word_marks(t, card)) if any(f == "monitoring" for f, _ in m)]
+    assert "alert" in marked and "If" not in marked and "Thanks." not in marked
+    console = Console(width=200, record=True, file=io.StringIO())
+    for line in annotated_lines(replay_turns(tmp_path, session, load=False)):
+        console.print(line)
+    lines = console.export_text().splitlines()
+    first = next(i for i, x in enumerate(lines) if x.endswith(run_on + "."))
+    thanks = next(i for i, x in enumerate(lines) if x.endswith("Thanks."))
+    (at,) = [i for i, x in enumerate(lines) if "● Monitoring" in x]
+    assert first < at < thanks  # under the sentence it was said in
+    if not typed:
+        assert lines[first].startswith("[0:00.0]") and lines[at].startswith("  0:10.0 ● Monitoring  “…")
+        assert "alert" in lines[at]
+
+
 class FakePlayer:
     """A clock moved by hand: the replay logic without a device (the real device is in test_replay_tty)."""
 
