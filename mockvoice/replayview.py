@@ -103,9 +103,16 @@ def _whole_lines(whole: Scorecard) -> list[Text]:
     return lines + [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in whole.feedback[:3]]
 
 
+# how a turn ended, where the reason is worth telling (a turn that ended on the candidate's silence needs no note)
+_END_WHY = {"no_speech": "nothing heard: the turn ended after 30 s of silence", "max_length": "cut at the answer time limit",
+            "quit": "ended with q", "key": "ended with Enter"}
+
+
 def _after_turn(rt: ReplayTurn, last: bool, wrap_up: str | None, whole: Scorecard | None = None) -> list[Text]:
     n = rt.notes
-    lines = [Text(f"End of answer {n.index}" + (f" · score {n.overall:.0f}/100" if n.overall is not None else ""), style="bold")]
+    why = _END_WHY.get(rt.turn.end_reason or "")
+    lines = [Text(f"End of answer {n.index}" + (f" · score {n.overall:.0f}/100" if n.overall is not None else "")
+                  + (f" ({why})" if why else ""), style="bold")]
     if n.verdicts:
         lines.append(verdict_line(n.verdicts))
     lines += [Text(f"  → {f}", style="yellow", no_wrap=True, overflow="ellipsis") for f in n.feedback[:3]]

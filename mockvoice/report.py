@@ -280,14 +280,16 @@ def _overall_table(session: Session, whole: Scorecard | None = None) -> str:
     if whole is not None:  # the whole card's features lead: its verdicts are the interview's
         features = {**whole.features, **{k: v for k, v in features.items() if k not in whole.features}}
     colours = {**feature_colours(whole), **feature_colours(first)}  # the answers' colours, as their highlights
-    head = "".join(f"<th>T{t.index}</th>" for t in session.turns if t.scorecard)
+    # a column per answer; one with no score (nothing heard) is shown as such, so T2 is not simply missing
+    head = "".join(f"<th>T{t.index}</th>" for t in session.turns)
     rows = []
     for fid, f in features.items():
         counts = [c.features[fid].count if fid in c.features else 0 for c in cards]
         total, met = sum(counts), sum(counts) >= f.target_min
         if whole is not None and fid in whole.features:
             total, met = whole.features[fid].count, whole.features[fid].met
-        cells = "".join(f"<td>{n}</td>" for n in counts)
+        cells = "".join(f"<td>{t.scorecard.features[fid].count if fid in t.scorecard.features else 0}</td>"
+                        if t.scorecard else '<td class="none" title="nothing heard">–</td>' for t in session.turns)
         rows.append(f'<tr><td><span class="lab" style="--c:{colours.get(fid, "#555")}">{_e(f.name)}</span></td>{cells}'
                     f'<td class="{"ok" if met else "miss"}">{total}/{f.target_min}</td></tr>')
     table = f'<table class="overall"><tr><th>whole interview</th>{head}<th>total</th></tr>{"".join(rows)}</table>'

@@ -34,5 +34,10 @@ def report(
     check_writable(output, "write the report", _HINT)  # before the work of building it
     page = build_report(loaded, version)
     write_atomic(output, page, "write the report", _HINT)
-    console.print(f"Wrote {output} ({len(page.encode()) / 1e6:.1f} MB, {len(loaded)} session(s)); "
+    console.print(f"Wrote {output} ({_size(len(page.encode()))}, {len(loaded)} session(s)); "
                   f"open it in any browser, it works offline.", highlight=False, soft_wrap=True)
+
+
+def _size(n: int) -> str:
+    """A file size as people say it: "6.7 MB", "48 kB" (a typed answer's report is not "0.0 MB")."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"

@@ -243,6 +243,24 @@ def test_an_interrupted_session_still_replays_and_reports(tmp_path, cli):
     assert "No audio for this turn" in page and "What breaks first?" in page
 
 
+def test_a_turn_that_heard_nothing_says_why_it_ended(tmp_path, cli):
+    """30 s of silence ends a turn: replay says so rather than a bare "End of answer 2"."""
+    from mockvoice.session import Session, save_session
+
+    t = timed([("How", 0.0, 0.3), ("many", 0.3, 0.6), ("users?", 0.6, 1.0)])
+    turns = [Turn(index=1, prompt="Design a chat app.", transcript=t, scorecard=score_transcript(t, "system-design"),
+                  end_reason="silence"),
+             Turn(index=2, prompt="What breaks first?", transcript=Transcript(text=""), end_reason="no_speech")]
+    folder = tmp_path / "quiet"
+    save_session(folder, Session(id="quiet", created_at="2026-11-21T07:00:00+00:00", status="complete",
+                                 question="Design a chat app.", rubric="system-design", turns=turns))
+    res = cli("replay", folder, "--no-audio")
+    assert res.code == 0, res.err
+    out = " ".join(res.out.split())
+    assert "End of answer 2 (nothing heard: the turn ended after 30 s of silence)" in out, res.out
+    assert "End of answer 1 (" not in out  # ended on the candidate's own pause: nothing to explain
+
+
 def _overall_section(page: str, si: int = 0) -> str:
     """A session section of a report up to its first turn: the whole-interview part."""
     start = page.index(f'id="session-{si}"')
@@ -309,3 +327,20 @@ def test_report_shows_the_whole_interview_feedback_and_the_spoken_wrap_up(tmp_pa
     page = build_report([(single, load_session(single))])
     assert "whole interview)" not in page and "What to work on" in page and 'id="w0"' not in page
     assert choose(single, load_session(single)).sliced is False
+
+
+def test_the_whole_interview_table_keeps_a_column_for_an_answer_that_heard_nothing(tmp_path):
+    from mockvoice.report import build_report
+    from mockvoice.session import Session, save_session
+
+    t = timed([("How", 0.0, 0.3), ("many", 0.3, 0.6), ("users?", 0.6, 1.0)])
+    card = score_transcript(t, "system-design")
+    turns = [Turn(index=1, prompt="Design a chat app.", transcript=t, scorecard=card),
+             Turn(index=2, prompt="What breaks first?", transcript=Transcript(text=""), end_reason="no_speech"),
+             Turn(index=3, prompt="And the cache?", transcript=t, scorecard=card)]
+    folder = tmp_path / "gap"
+    save_session(folder, Session(id="gap", created_at="2026-11-21T07:00:00+00:00", status="complete",
+                                 question="Design a chat app.", rubric="system-design", turns=turns))
+    section = _overall_section(build_report([(folder, load_session(folder))]))
+    assert "<th>T1</th><th>T2</th><th>T3</th>" in section
+    assert '<td>1</td><td class="none" title="nothing heard">–</td><td>1</td>' in section

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,7 @@ def test_imported_sessions_replay_and_report(imported, browser, cli, tmp_path, a
     assert "● Failure modes" in out
     res = cli("report", text_dir, "-o", tmp_path / "typed.html")
     assert res.code == 0, res.err
+    assert re.search(r"\(\d+ kB, 1 session", res.out) and "0.0 MB" not in res.out, res.out  # a small page's size
     errors, _ = open_page(browser, tmp_path / "typed.html")
     assert errors == []
     assert "No audio for this turn" in browser.find_element("css selector", "#turn-0-1").text
