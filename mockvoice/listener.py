@@ -5,7 +5,8 @@ worker thread transcribes at once, so when the turn ends only the last few words
 are left to decode. Whisper sometimes skips seconds of clear speech in a chunk (tiny.en can
 put its first timestamp seconds late); the listener knows from its VAD where the chunk was
 voiced, so speech the chunk's transcript leaves out is decoded again on its own (`fill_gaps`)
-and the transcript covers all that was said and saved. The audio is streamed to a WAV file
+and the transcript covers all that was said and saved; a lone short word Whisper puts in the
+silence after the speech ("Test.") is left out (`drop_unvoiced_tail`). The audio is streamed to a WAV file
 whose header is valid after each flush. Keys (Enter, r, s, q) come in through a `poll_key`
 callable and end `run()` early.
 """
@@ -27,11 +28,13 @@ from .transcriber import Transcriber, WhisperTranscriber
 from .transcript import Segment, Transcript, Word
 from .wavstream import StreamingWav
 
-__all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript", "fill_gaps"]
+__all__ = ["TurnListener", "Heard", "ChunkTranscriber", "merge_chunks", "shift_transcript", "fill_gaps",
+           "drop_unvoiced_tail"]
 
 FORCE_CHUNK_S = 25.0
 LIVE_TEMPERATURES = (0.0, 0.4, 0.8)
 GAP_VOICED_S = 1.0  # this much voiced audio between a chunk's segments with no words is decoded again
+UNVOICED_WORD_S = 0.5  # a one-word segment shorter than this after a chunk's last voiced frame was not said
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Heard:
 
 
 class ChunkTranscriber:
-    """Transcribes live chunks with the same model and guards as the transcriber, but fewer temperatures and no prompt.
+    """Transcribes live chunks with the same model and guards as the transcriber, but fewer temperatures, no prompt
+    and no hotwords.
 
     Re-decoding a low-confidence chunk at six temperatures can take seconds on a busy CPU and
     stall the live loop; two retries still break the repetition loops tiny.en falls into.
@@ -58,13 +62,19 @@ class ChunkTranscriber:
             # Shares the loaded model. No filler prompt: on short live chunks it makes tiny.en re-decode
             # at higher temperatures, and a late last chunk ends the turn on `transcript_wait` instead of
             # letting the patient hold see "let me think" (measured: practice tests cut answers with it).
-            WhisperTranscriber(replace(base.options, temperatures=LIVE_TEMPERATURES, initial_prompt=None))
+            WhisperTranscriber(replace(base.options, temperatures=LIVE_TEMPERATURES, initial_prompt=None, hotwords=()))
             if isinstance(base, WhisperTranscriber)
             else base
         )
 
     def transcribe(self, clip: AudioClip, hotwords: tuple[str, ...] = ()) -> Transcript:
-        return self._live.transcribe(clip, hotwords)
+        """The chunk's transcript; `hotwords` are not used. Given a live chunk, tiny.en copies words from the
+        hotword list into what it hears ("the p99 latency of redirects" -> "the behind the idempotent on
+        redirect"). On 12 espeak-ng answers cut as the listener cuts them (137 chunks), the hotwords invented
+        12 hotwords (1 without) to hear 18 of the 24 spoken (12 without), for the same word error rate (0.218,
+        0.219) and twice the decoding time; using them only on chunks of 4 s or more still invented 9
+        (benchmarks/live_chunks.py)."""
+        return self._live.transcribe(clip)
 
 
 def shift_transcript(t: Transcript, offset: float) -> tuple[Segment, ...]:
@@ -116,6 +126,22 @@ def fill_gaps(t: Transcript, clip: AudioClip, voiced: np.ndarray, redo: Callable
     return t.model_copy(update={"segments": segments, "text": " ".join(s.text for s in segments)})
 
 
+def drop_unvoiced_tail(t: Transcript, clip: AudioClip, voiced: np.ndarray,
+                       max_s: float = UNVOICED_WORD_S) -> Transcript:
+    """The chunk transcript `t` without one-word segments shorter than `max_s` that lie wholly after the chunk's
+    last voiced frame (`voiced`: one flag per VAD frame of `clip`). Whisper sometimes adds a word in the silence
+    that closes a chunk ("When did it start? Test.", the "Test." 0.16 s long); nothing was said there."""
+    if not voiced.any():
+        return t
+    last_voice = (int(np.flatnonzero(voiced)[-1]) + 1) * FRAME / clip.sample_rate
+    keep = tuple(s for s in t.segments if not (
+        len(s.text.split()) == 1 and s.start is not None and s.end is not None
+        and s.start >= last_voice and s.end - s.start < max_s))
+    if len(keep) == len(t.segments):
+        return t
+    return t.model_copy(update={"segments": keep, "text": " ".join(s.text for s in keep)})
+
+
 class TurnListener:
     """Listens to one answer across one or more `run()` calls (a repeat of the question pauses it)."""
 
@@ -156,9 +182,11 @@ class TurnListener:
         self._commit, self._voiced_since_commit = end, False
 
     def _transcribe_chunk(self, clip: AudioClip, voiced: np.ndarray) -> Transcript:
-        """On the worker thread: the chunk's transcript, with any speech Whisper skipped decoded again."""
+        """On the worker thread: the chunk's transcript, with any speech Whisper skipped decoded again and any
+        word it added in the silence after the speech left out."""
         t = self.transcriber.transcribe(clip, self.hotwords)
-        return fill_gaps(t, clip, voiced, lambda part: self.transcriber.transcribe(part, self.hotwords))
+        t = fill_gaps(t, clip, voiced, lambda part: self.transcriber.transcribe(part, self.hotwords))
+        return drop_unvoiced_tail(t, clip, voiced)
 
     def _done_chunks(self) -> list[tuple[float, Transcript]]:
         out = []
@@ -219,8 +247,12 @@ class TurnListener:
             if block is not None:
                 self.feed(block)
             self._report_partial()
-            tail = self.transcript_so_far().text if self.endpointer.silence_s() >= self.config.silence_s else None
-            decision = self.endpointer.decide(tail, self.tail_ready())
+            tail, last_p = None, None
+            if self.endpointer.silence_s() >= self.config.silence_s:
+                so_far = self.transcript_so_far()
+                words = so_far.words
+                tail, last_p = so_far.text, (words[-1].probability if words else None)
+            decision = self.endpointer.decide(tail, self.tail_ready(), last_p)
             if decision is not None:
                 return Heard(decision, time.monotonic(), self.last_voice_at)
 

@@ -121,6 +121,7 @@ def test_a_sentence_tiny_en_skips_in_a_live_chunk_is_transcribed(tmp_path):
     a day is about"."""
     from mockvoice.endpointing import StreamingVad
     from mockvoice.rubric import load_rubric
+    from mockvoice.spoken import clean
     from mockvoice.transcriber import get_transcriber
 
     samples = load_audio(DATA / "skipped-sentence.flac").samples
@@ -128,9 +129,52 @@ def test_a_sentence_tiny_en_skips_in_a_live_chunk_is_transcribed(tmp_path):
     heard = listen(samples, ChunkTranscriber(get_transcriber()), tmp_path, vad=StreamingVad(), hotwords=hotwords)
     text = heard.text.lower()
     assert "hashing" in text and "per second" in text and "heap" in text, text
-    assert "cache" in text and "million" in text, text  # the sentence that was skipped
+    # the sentence that was skipped ("cache" as the scorer reads it: live chunks have no hotwords, so it may be "cash")
+    assert "cache" in clean(text) and "million" in text, text
     # and it is in its place, between the sentences around it
-    assert text.index("hashing") < text.index("cache") < text.index("million") < text.index("heap"), text
+    assert text.index("hashing") < text.index("million") < text.index("heap"), text
+
+
+@pytest.mark.slow
+def test_live_chunks_do_not_invent_the_rubrics_hotwords(tmp_path):
+    """Seen in `mockvoice demo`: "the p99 latency of redirects" printed as "the p90 idempotent redirects" on every
+    run, "idempotent" being one of the system-design rubric's hotwords; `mockvoice transcribe` did not add it.
+    Given the hotwords, tiny.en copied them into the live chunk. The demo's own answer, the real VAD and model."""
+    from mockvoice.cli.demo import DEMO_ANSWERS
+    from mockvoice.endpointing import StreamingVad
+    from mockvoice.rubric import load_rubric
+    from mockvoice.speech import synthesize_parts
+    from mockvoice.transcriber import get_transcriber
+
+    samples = np.concatenate([synthesize_parts(DEMO_ANSWERS[1]).samples, np.zeros(SAMPLE_RATE, dtype=np.float32)])
+    hotwords = tuple(load_rubric("system-design").vocabulary)
+    heard = listen(samples, ChunkTranscriber(get_transcriber()), tmp_path, vad=StreamingVad(), hotwords=hotwords)
+    text = heard.text.lower()
+    assert "idempotent" not in text, text
+    assert "database" in text and "timeout" in text and "redirects" in text, text
+
+
+class AddsAWord(Transcriber):
+    """Hears every burst, and like tiny.en at times adds a one-word segment ("Test.") in the silence after them."""
+
+    def transcribe(self, clip: AudioClip, hotwords: tuple[str, ...] = ()) -> Transcript:
+        t = super().transcribe(clip, hotwords)
+        if not t.segments:
+            return t
+        at = t.segments[-1].end + 0.1
+        test = Segment(text="Test.", start=at, end=at + 0.16, words=(Word(text="Test.", start=at, end=at + 0.16),))
+        return Transcript(text=t.text + " Test.", segments=(*t.segments, test), duration=clip.duration)
+
+
+def test_a_word_in_the_silence_after_the_speech_is_left_out(tmp_path):
+    """Seen in `practice`: "When did it start? Test." with "Test." a 0.16 s segment after the speech. The listener's
+    VAD heard nothing there; a short word said after a pause, its own segment, is kept."""
+    t = np.arange(int(0.25 * SAMPLE_RATE)) / SAMPLE_RATE
+    short = (0.4 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)  # "charlie", a quarter second alone
+    samples = np.concatenate([answer()[:-SAMPLE_RATE], np.zeros(SAMPLE_RATE // 5, dtype=np.float32), short,
+                              np.zeros(SAMPLE_RATE, dtype=np.float32)])
+    heard = listen(samples, AddsAWord(skips_the_head=False), tmp_path)
+    assert heard.text == "alpha bravo charlie charlie", heard.text  # was "alpha bravo charlie Test. charlie Test."
 
 
 def test_lines_printed_while_a_reply_renders_are_not_lost(monkeypatch, capsys):

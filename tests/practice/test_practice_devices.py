@@ -48,7 +48,7 @@ def test_practice_listens_patiently_probes_the_gap_and_saves(pulse, practice_run
     # Not cut at the inner pauses: the whole answer is in turn 1, ended by the final silence.
     assert first.end_reason == "silence"
     text_1 = first.transcript.text.lower()
-    assert "links" in text_1 and "counter" in text_1 and "cache" in text_1, (text_1, first.end_reason, first.timings, run.lines)
+    assert "links" in text_1 and "counter" in text_1 and "hot links" in text_1, (text_1, first.end_reason, first.timings, run.lines)
     assert first.transcript.duration >= answer_1.duration, (first.transcript.duration, answer_1.duration)
     assert "counter" not in second.transcript.text.lower()
     assert "database" in second.transcript.text.lower(), second.transcript.text
