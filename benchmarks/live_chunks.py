@@ -52,7 +52,7 @@ from mockvoice.speech import synthesize_parts  # noqa: E402
 from mockvoice.spoken import clean  # noqa: E402
 from mockvoice.transcriber import WhisperTranscriber, get_transcriber  # noqa: E402
 from mockvoice.transcript import Transcript  # noqa: E402
-from wer import words  # noqa: E402
+from wer import edits  # noqa: E402
 
 ANSWERS = ("url-strong", "debug-strong", "chat-strong", "incident-strong", "rate-strong", "slow-strong", "notify-strong",
            "queue-strong", "payment-strong", "metrics-strong")
@@ -148,16 +148,6 @@ def hotword_count(text: str, hotwords: list[str]) -> dict[str, int]:
     return {h: len(re.findall(rf"(?<![a-z0-9']){re.escape(h)}(?![a-z0-9'])", text)) for h in hotwords}
 
 
-def wer_counts(ref: str, hyp: str) -> tuple[int, int]:
-    r, h = words(ref), words(hyp)
-    row = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, row = row, [i] + [0] * len(h)
-        for j, hw in enumerate(h, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (rw != hw))
-    return row[-1], len(r)
-
-
 def corpus(n: int, seed: int) -> list[tuple[str, list[str | float], str]]:
     """(rubric, spoken parts, reference text): the demo's two answers, then `n` labelled answers."""
     from labelled import load_answers
@@ -231,7 +221,7 @@ def main() -> None:
         for ref, hot, chunks in rows:
             picked = [pick(name, dur, got) for dur, got in chunks]
             hyp = clean(" ".join(text for text, _ in picked))
-            e, n = wer_counts(clean(ref), hyp)
+            e, n = edits(clean(ref), hyp)
             err, n_words = err + e, n_words + n
             terms = [clean(h) for h in hot]
             said, got_terms = hotword_count(clean(ref), terms), hotword_count(hyp, terms)
