@@ -132,7 +132,8 @@ def generate_sessions(root: Path, n: int, seed: int = 7, pool_size: int = 300) -
         session = {
             "schema_version": SCHEMA_VERSION, "id": folder.name, "created_at": created.isoformat(timespec="seconds"),
             "source": "practice", "status": "complete", "question_id": questions[i % len(questions)],
-            "question": "Design a URL shortener.", "rubric": rb.id, "rubric_hash": rb.content_hash, "model": "tiny.en",
+            # recorded with an earlier edit of the rubric (the cards come from a pool): a plain rescore has work to do
+            "question": "Design a URL shortener.", "rubric": rb.id, "rubric_hash": "0123456789ab", "model": "tiny.en",
             "turns": turns,
             # practice also stores a whole-session card (all answers merged); re-scoring re-makes it
             "scorecard": turns[0]["scorecard"],

@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+import os as _os
+import signal as _signal
+import sys as _sys
+
+
+def _interrupted_while_loading(signum, frame):
+    """Ctrl-C in the second the command line takes to load: one line, not a traceback from some import. It exits
+    at once: an exception raised into an extension module's import comes out as an unrelated ImportError."""
+    try:  # straight to the file: no Python-level buffer or redirection between it and the terminal
+        _os.write(2, b"Interrupted while starting; nothing was done.\n")
+    finally:
+        _os._exit(130)
+
+
+if _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("mockvoice", "-m"):  # the CLI, not `import mockvoice`
+    _signal.signal(_signal.SIGINT, _interrupted_while_loading)  # cli.main() puts KeyboardInterrupt back
+
 from .api import score_audio, score_text
 from .audio import AudioClip, load_audio
 from .errors import (

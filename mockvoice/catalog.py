@@ -14,8 +14,8 @@ from .session import SESSION_FILE, Session, load_session, recordings_root
 from .versions import list_score_versions
 from .writes import RECORDINGS_HINT, storage_error
 
-__all__ = ["SessionSummary", "recordings_folder", "missing_folder", "list_sessions", "resolve_session", "open_session",
-           "session_length", "turn_audio_path", "wav_seconds"]
+__all__ = ["SessionSummary", "recordings_folder", "missing_folder", "may_be_session", "list_sessions", "resolve_session",
+           "open_session", "session_length", "turn_audio_path", "wav_seconds"]
 
 
 def recordings_folder(root: str | os.PathLike | None = None) -> tuple[Path, bool]:
@@ -106,10 +106,22 @@ def _summary(folder: Path, s: Session) -> SessionSummary:
     )
 
 
+def may_be_session(folder: Path) -> bool:
+    """Whether a folder holds a session.json, or cannot be looked into to tell: such a folder (chmod 000) is
+    listed with the reason by `load_session`, like an unreadable session.json, never a crash."""
+    try:
+        os.stat(folder / SESSION_FILE)  # a folder named session.json counts too: it is reported
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _candidates(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return [p for p in root.iterdir() if p.is_dir() and (p / SESSION_FILE).exists()]  # a folder named session.json: reported
+    return [p for p in root.iterdir() if p.is_dir() and may_be_session(p)]
 
 
 def list_sessions(root: str | os.PathLike | None = None) -> tuple[list[SessionSummary], list[str]]:
@@ -136,7 +148,7 @@ def resolve_session(ref: str, root: str | os.PathLike | None = None) -> Path:
             raise SessionError(f"no sessions in {base}; record one with `mockvoice practice` or `mockvoice demo`")
         return sessions[0].folder
     as_path = Path(ref).expanduser()
-    if (as_path / SESSION_FILE).is_file() or (as_path.is_dir() and (os.sep in ref or ref.startswith("."))):
+    if os.path.isfile(as_path / SESSION_FILE) or (as_path.is_dir() and (os.sep in ref or ref.startswith("."))):
         return as_path
     if as_path.name == SESSION_FILE and as_path.is_file():
         return as_path.parent

@@ -263,7 +263,7 @@ class Index:
         key = str(folder)
         self.db.execute("DELETE FROM versions WHERE path=?", (key,))
         d = folder / SCORES_DIR
-        if d.is_dir():
+        if os.path.isdir(d):  # False, not PermissionError, inside a folder that cannot be looked into
             for p in sorted(d.glob("*.json")):
                 try:
                     self.put_version(folder, read_score_version(p)[0])
@@ -318,6 +318,10 @@ class Index:
         that could not be parsed has none, so a re-score writes it again; a file changed since is read again."""
         rows = self.db.execute("SELECT path, file, mtime_ns, size FROM versions WHERE mtime_ns IS NOT NULL")
         return {(p, f): (m, n) for p, f, m, n in rows}
+
+    def retranscribed(self) -> set[str]:
+        """The sessions with a score version of a re-transcription (a plain re-score scores that transcript)."""
+        return {p for (p,) in self.db.execute("SELECT DISTINCT path FROM versions WHERE transcript IS NOT NULL")}
 
     def broken(self) -> list[SessionRow]:
         return self._rows("WHERE error IS NOT NULL ORDER BY path")

@@ -19,11 +19,13 @@ from pathlib import Path
 from .errors import MockvoiceError, SessionError
 from .index import SessionRow, Stat, error_row, read_session_summary, session_row, stat_session, utc_iso
 from .rubric import Rubric, load_rubric
+from .scoreview import ORIGINAL  # the key of the scores recorded with a session, as replay names them
 from .scoring import score_transcript
 from .transcript import Joined
 from .versions import (
-    _TURNS, SCORES_DIR, VERSION_FILE, ScoreVersion, StagedWrites, has_version, read_score_version, read_transcript_version,
-    score_key, score_path, score_version_json, transcript_path, transcript_version_json, version_summary,
+    _TURNS, SCORES_DIR, VERSION_FILE, ScoreVersion, StagedWrites, clear_stale_temps, has_version, read_score_version,
+    read_transcript_version, score_key, score_path, score_version_json, transcript_path, transcript_version_json,
+    version_summary,
 )
 
 __all__ = ["Job", "ItemResult", "process_session"]
@@ -36,8 +38,13 @@ class Job:
 
     rubric: str | None = None
     since: str | None = None
+    question: str | None = None  # set: only the sessions of this question id
     model: str | None = None  # set: re-transcribe with this model first
     dry_run: bool = False
+
+    def leaves_out(self, created_at: str, question_id: str | None) -> bool:
+        """Whether --since or --question leaves a session out (`created_at` as UTC ISO text)."""
+        return bool(self.since and created_at < self.since or self.question and question_id != self.question)
 
 
 @dataclass
@@ -103,6 +110,14 @@ def _retranscribed(folder: Path, versions: list[ScoreVersion]) -> str | None:
         if v.transcript and transcript_path(folder, v.transcript).is_file():
             return v.transcript
     return None
+
+
+def _original_is(session, rubric_id: str, rubric_hash: str, model: str | None) -> bool:
+    """Whether the scores recorded with the session (session.json) are the version a re-score would write: the
+    same rubric id and content hash, of the first transcripts. Versions are keyed by rubric content only (not by
+    the scoring code), so, as a version file already there, such a session is already scored."""
+    return (model is None and session.rubric == rubric_id and session.rubric_hash == rubric_hash
+            and session.overall is not None)
 
 
 def _unknown_rubric_hint(exc: MockvoiceError, job: Job, session) -> str:
@@ -174,7 +189,7 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
     except SessionError as exc:
         return ItemResult(key, "failed", str(exc), row=error_row(folder, str(exc)), stat=st)
     row = session_row(folder, session)
-    if job.since and utc_iso(row.created_at) < job.since:
+    if job.leaves_out(utc_iso(row.created_at), row.question_id):
         return ItemResult(key, "filtered", row=row, stat=st)
     missing = [t.audio for t in session.turns if t.audio and not os.path.isfile(os.path.join(folder, t.audio))]
     if missing:
@@ -192,11 +207,14 @@ def process_session(folder: Path, job: Job, writes: StagedWrites, rubrics: dict)
         if any(v.path.name == target.name for v in versions):
             return ItemResult(key, "skipped", key=vkey, row=row, stat=st, versions=versions)
         damaged = f"{folder.name}: a damaged version {target.name} (it could not be read) was written again"
+    elif _original_is(session, rb.id, rubrics[job.rubric or session.rubric][1], model):
+        return ItemResult(key, "skipped", key=ORIGINAL, row=row, stat=st, versions=versions)
     before = (prev.overall, prev.features) if prev else (row.overall, row.features)
     if job.dry_run:  # a preview: scored as it would be, nothing written (a re-transcription would write: not run)
         after = version_summary(*_cards(session, [t.transcript for t in session.turns], rb)) if not model else (None, {})
         return ItemResult(key, "would", damaged and damaged.replace("was written", "would be written"), key=vkey,
                           row=row, stat=st, versions=versions, before=before, after=after)
+    clear_stale_temps(folder)  # what a killed run had not renamed (for any rubric) goes before this one writes
     try:
         transcripts = _retranscribe(folder, session, rb, model, writes) if model else [t.transcript for t in session.turns]
     except MockvoiceError as exc:
@@ -223,7 +241,8 @@ _GC_THRESHOLD = (20_000, 50, 50)
 
 
 def _init_worker(job: Job, stop, workers: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop (and a terminal's Ctrl-C reaches us too)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # forked with it held back: a pending one is dropped now
     try:  # die with the parent if it is killed (Linux); otherwise a killed run leaves orphans
         import ctypes
 

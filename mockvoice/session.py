@@ -252,13 +252,13 @@ def load_session(folder: str | os.PathLike, repair_audio: bool = True, scorecard
     path = folder / SESSION_FILE
     data = _read_regular_file(path)
     if data is None:  # say why, checking in the order a reader would
-        if not folder.is_dir():
-            raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
-        if path.is_dir():
-            raise SessionError(f"{folder}: its {SESSION_FILE} is a folder, not a file; move that folder out of the session")
-        if not path.is_file():
-            raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
-        try:
+        try:  # a folder that cannot be looked into (chmod 000) fails here, as an unreadable session.json does
+            if not folder.is_dir():
+                raise SessionError(f"{folder}: no such session folder; run `mockvoice sessions` to list them")
+            if path.is_dir():
+                raise SessionError(f"{folder}: its {SESSION_FILE} is a folder, not a file; move that folder out of the session")
+            if not path.is_file():
+                raise SessionError(f"{folder}: not a mockvoice session (no {SESSION_FILE})")
             data = path.read_bytes()
         except OSError as exc:
             raise SessionError(f"{path}: cannot read it ({type(exc).__name__})") from exc

@@ -46,6 +46,7 @@ __all__ = [
     "read_transcript_version",
     "read_score_versions",
     "list_score_versions",
+    "clear_stale_temps",
     "summarise_cards",
     "version_summary",
 ]
@@ -245,6 +246,24 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def clear_stale_temps(folder: Path | str) -> int:
+    """Remove the hidden temps in a session's `scores/` and `transcripts/` that a process which is gone had not
+    renamed (killed, or stopped at once by a second Ctrl-C); a live process's are its own. Returns how many."""
+    removed = 0
+    for sub in (SCORES_DIR, TRANSCRIPTS_DIR):
+        d = os.path.join(folder, sub)
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for name in names:
+            m = _TMP.match(name)
+            if m and not _pid_alive(int(m["pid"])):
+                _remove(Path(d, name))
+                removed += 1
+    return removed
 
 
 class StagedWrites:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import signal
 import sys
 import traceback
 
 import click
 import typer
 
+from .. import _interrupted_while_loading
 from ..errors import MockvoiceError
 from .app import app, err_console, state, tagged
 
@@ -35,6 +37,8 @@ def _command_names() -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:  # loaded: Ctrl-C is a KeyboardInterrupt again
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     args = sys.argv[1:] if argv is None else argv
     state.debug = "--debug" in args
     if state.debug:  # `mockvoice rescore --debug` as well as `mockvoice --debug rescore`

@@ -181,3 +181,68 @@ def test_sessions_without_a_whole_card_are_rescored_turn_by_turn(bench, cli, tmp
     assert whole is None
     assert [c.overall for c in cards] == [score_transcript(t.transcript).overall for t in session.turns]
     assert sv.overall == round(sum(c.overall for c in cards) / len(cards), 1)
+
+
+def test_the_scores_recorded_by_an_import_count_as_already_scored(bench, cli, tmp_path, _isolated_recordings):
+    """A plain `rescore` right after an import writes nothing: session.json already holds that rubric's scores
+    (same id and content hash). An edited rubric is still a new version."""
+    from mockvoice.index import INDEX_FILE
+
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for name in ("ann", "bob", "cy", "dee"):
+        (folder / f"{name}.txt").write_text(f"How many users do we expect, {name}? If the cache goes down we fall back "
+                                            "to the database, trading latency for availability.")
+    assert cli("import", folder, "--question", "url-shortener").code == 0
+    csv_path = tmp_path / "out.csv"
+    for workers in ("1", "2"):
+        res = cli("rescore", "--workers", workers, "--csv", csv_path)
+        assert res.code == 0 and "re-scored 0, skipped 4, failed 0" in res.out, res.out
+        rows = csv_path.read_text().splitlines()[1:]
+        assert len(rows) == 4 and all(",skipped,original," in r for r in rows), rows
+        assert not list(_isolated_recordings.glob(f"*/{SCORES_DIR}/*"))
+        (_isolated_recordings / INDEX_FILE).unlink()  # and again without the index: the worker decides the same
+    assert "re-scored 0, skipped 4" in cli("rescore", "--rubric", "system-design").out
+    assert "would re-score 0, skipped 4" in cli("rescore", "--dry-run").out
+
+    res = cli("rescore", "--rubric", bench.changed_rubric(tmp_path / "edited.yaml"))
+    assert res.code == 0 and "re-scored 4, skipped 0" in res.out
+    assert len(list(_isolated_recordings.glob(f"*/{SCORES_DIR}/system-design-*.json"))) == 4
+
+
+def test_one_rubric_over_several_questions_is_said_and_kept_apart(bench, cli, tmp_path, _isolated_recordings):
+    """`--rubric` over a cohort of behavioral and design answers: one warning line with how many of each, the
+    summary's features per first rubric (behavioral's scale_estimate is an outcome in numbers, not sizing), and
+    `--question` to re-score one question's sessions."""
+    stories = ["The p99 went from 800 to 200 ms after my teammate found the race.",
+               "I paired with Sam and the bill fell by 30 percent in a month."]
+    designs = ["How many users do we expect? A hundred million writes a day is about twelve hundred per second.",
+               "Is it read heavy? If the cache goes down we fall back to the database.",
+               "Kafka gives replay but costs operations. Ten million users times twenty requests is two thousand a second."]
+    for name, texts, question in (("story", stories, "proud-project"), ("design", designs, "url-shortener")):
+        folder = tmp_path / name
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"{name}{i}.txt").write_text(text)
+        assert cli("import", folder, "--question", question).code == 0
+    edited = bench.changed_rubric(tmp_path / "edited.yaml")
+    res = cli("rescore", "--rubric", edited, "--json", tmp_path / "out.json")
+    assert res.code == 0 and "re-scored 5" in res.out, res.out
+    out = " ".join(res.out.split())
+    warnings = [line for line in res.out.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1, res.out
+    assert f"--rubric {edited} was applied to sessions first scored with 2 rubrics (2 behavioral, 3 system-design)" in out
+    assert "first scored with behavioral:" in out and "first scored with system-design:" in out
+    features = json.loads((tmp_path / "out.json").read_text())["features"]
+    assert features["scale_estimate (behavioral)"]["sessions"] == 2
+    assert features["scale_estimate (system-design)"]["sessions"] == 3
+    assert "scale_estimate" not in features and features["team_credit (behavioral)"]["after"] is None
+
+    again = bench.changed_rubric(tmp_path / "again.yaml")
+    again.write_text(again.read_text().replace("(reworded)", "(reworded twice)"))
+    res = cli("rescore", "--rubric", again, "--question", "URL-Shortener", "--json", tmp_path / "one.json")
+    assert res.code == 0 and "re-scored 3, skipped 0, failed 0, outside --question 2" in " ".join(res.out.split()), res.out
+    assert "warning" not in res.out and "first scored with" not in res.out
+    assert "scale_estimate" in json.loads((tmp_path / "one.json").read_text())["features"]
+    res = cli("rescore", "--question", "url-shortner")
+    assert res.code == 2 and res.err.startswith("PromptError: unknown question 'url-shortner'; did you mean 'url-shortener'")

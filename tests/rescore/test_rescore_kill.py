@@ -86,3 +86,67 @@ def test_interrupted_then_killed_then_resumed_scores_each_session_once(bench, ha
         names = os.listdir(folder / SCORES_DIR)
         assert len(names) == 1 and names[0].endswith(".json"), (folder, names)  # one version, no temp left
     assert hashes(root) == before
+
+
+def _rubric_variant(bench, path: Path, n: int) -> Path:
+    """The default rubric with a new content hash: each run writes versions of its own."""
+    bench.changed_rubric(path)
+    path.write_text(path.read_text().replace("(reworded)", f"(reworded {n})"))
+    return path
+
+
+def _interrupt(proc: subprocess.Popen, twice: bool) -> None:
+    """Ctrl-C as a terminal sends it (to every process of the group), or as `timeout -s INT` does (to the
+    command, then to the group: the command may see it twice)."""
+    if twice:
+        proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)
+
+
+def test_ctrl_c_at_any_moment_says_where_it_stopped_and_leaves_no_temp_files(bench, tmp_path):
+    root = tmp_path / "rec"
+    n = 300
+    bench.generate_sessions(root, n)
+    env = dict(os.environ, MOCKVOICE_RECORDINGS=str(root))
+    # moments: while the command loads, plans and forks its workers (fixed delays), and while they score
+    # (once some versions exist); with one Ctrl-C and with two
+    moments = [(0.05, 0), (0.5, 0), (1.0, 0), (1.8, 0), (None, 1), (None, 60), (None, 1), (None, 60)]
+    for i, (delay, after) in enumerate(moments):
+        twice = i % 2 == 1
+        rubric = _rubric_variant(bench, tmp_path / f"r{i}.yaml", i)
+        key_glob = f"*/{SCORES_DIR}/system-design-*.json"
+        before = set(root.glob(key_glob))
+        csv_path = tmp_path / f"run{i}.csv"
+        proc = subprocess.Popen([sys.executable, "-m", "mockvoice", "rescore", "--rubric", str(rubric), "--workers", "2",
+                                 "--csv", str(csv_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, start_new_session=True)
+        if delay is not None:
+            time.sleep(delay)
+        else:
+            end = time.monotonic() + 120
+            while len(set(root.glob(key_glob)) - before) < after and proc.poll() is None and time.monotonic() < end:
+                time.sleep(0.005)
+        _interrupt(proc, twice)
+        out, err = proc.communicate(timeout=120)
+        said = " ".join((out + err).split())  # rich wraps the summary line
+        where = (i, delay, after, twice, proc.returncode, said[-400:])
+        assert "Traceback" not in said and "Error" not in said, where
+        assert not list(root.glob(f"*/{SCORES_DIR}/.*.tmp-*")), where  # nothing staged and left behind
+        written = len(set(root.glob(key_glob)) - before)
+        if proc.returncode == 0:  # the Ctrl-C came after the work was done
+            assert f"re-scored {n}, " in said and written == n, where
+            continue
+        assert proc.returncode == 130, where
+        if "Interrupted while starting; nothing was done." in said:
+            assert written == 0 and not csv_path.exists(), where
+            continue
+        m = re.search(r"re-scored (\d+), skipped 0, failed 0 .*; interrupted, (\d+) left: run the same command again to resume", said)
+        assert m, where
+        assert int(m[1]) + int(m[2]) == n and int(m[1]) <= written, where  # a worker stopped at once may have renamed some it could not report
+        assert csv_path.exists(), where
+    # the last run, resumed, scores what is left and every session once
+    res = subprocess.run([sys.executable, "-m", "mockvoice", "rescore", "--rubric", str(rubric), "--workers", "2"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    done, skipped, failed = _counts(res.stdout)
+    assert res.returncode == 0 and done + skipped == n and failed == 0, res.stdout
+    assert not list(root.glob(f"*/{SCORES_DIR}/.*"))
