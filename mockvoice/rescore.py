@@ -195,7 +195,9 @@ class Summary:
         return {k: changes[k] for k in ordered(changes)}
 
     def movers(self, n: int = 5) -> list[ItemResult]:
-        moved = [r for r in self.results if r.status in ("rescored", "would") and r.delta]
+        """The sessions whose overall moved most, as the scores are shown (whole numbers: 27.3 -> 27.4 did not move)."""
+        moved = [r for r in self.results if r.status in ("rescored", "would") and r.delta
+                 and round(r.before[0]) != round(r.after[0])]
         return sorted(moved, key=lambda r: (-abs(r.delta), r.path))[:n]
 
     def rows(self) -> list[dict]:

@@ -246,3 +246,14 @@ def test_one_rubric_over_several_questions_is_said_and_kept_apart(bench, cli, tm
     assert "scale_estimate" in json.loads((tmp_path / "one.json").read_text())["features"]
     res = cli("rescore", "--question", "url-shortner")
     assert res.code == 2 and res.err.startswith("PromptError: unknown question 'url-shortner'; did you mean 'url-shortener'")
+
+
+def test_moved_most_lists_only_moves_the_shown_scores_make():
+    """"27 -> 27 (+0)" is not a move: an overall that changed by less than the rounding of the shown scores."""
+    from mockvoice.rescore import Summary
+    from mockvoice.rescore_work import ItemResult
+
+    results = [ItemResult("a", "rescored", before=(27.3, {}), after=(27.4, {})),
+               ItemResult("b", "rescored", before=(40.0, {}), after=(52.0, {})),
+               ItemResult("c", "rescored", before=(10.0, {}), after=(10.0, {}))]
+    assert [r.path for r in Summary(results, False, 1.0, 1).movers()] == ["b"]
