@@ -1,7 +1,8 @@
 """Split a transcript into utterances (roughly sentences) that keep their time in the audio.
 
 Speech-to-text punctuation is unreliable, so a long gap between words also ends an utterance, and
-so does a shorter pause after a comma once the utterance is a clause long: speech-to-text often
+so does a shorter pause before a word speech-to-text capitalised as a sentence's first ("...from the
+cache One hundred million...") or after a comma once the utterance is a clause long: speech-to-text often
 writes a run of spoken sentences as one comma-joined sentence, which would count several
 trade-offs or failure modes as one. A run-on with no punctuation at all is cut before a clause
 opener ("so", "and", "if", ...) once a piece is 30 words long. Typed text (no times) is split by
@@ -24,6 +25,29 @@ CLAUSE_WORDS = 8
 # such a run-on is cut before a word that usually opens a new clause once the piece is RUNON_WORDS long
 RUNON_WORDS = 30
 _CLAUSE_OPENERS = frozenset({"so", "and", "then", "for", "if", "now", "also", "okay", "ok", "plus", "but", "when", "once"})
+
+
+# Speech-to-text that drops a full stop still capitalises the next sentence's first word ("...from the cache One
+# hundred million clicks a day..."): after a pause, such an opener starts a sentence. Only words that are capitalised
+# for no other reason count (not "Postgres" or "Kafka"), and "I" only after a word that does not need more.
+_OPENERS = frozenset(
+    "we we'll we'd we're it it's that that's this the so and but then if one two three four five six seven eight nine "
+    "ten twenty fifty hundred a an there our my now also okay yeah maybe what how do does is are can should would when "
+    "where why who which let's let first next".split())
+_I = frozenset({"i", "i'm", "i'd", "i'll", "i've"})
+_NEEDS_MORE = frozenset(
+    "and or but so because that which if when then the a an to of for with in on at by from into than as is are was "
+    "were be would could should will can do did think guess mean like".split())
+
+
+def _starts_sentence(word: str, before: str) -> bool:
+    """Whether a capitalised `word` after a pause opens a new sentence that speech-to-text did not end with a stop."""
+    if not word[:1].isupper():
+        return False
+    low = word.lower().rstrip(",")
+    if low in _I:
+        return before.lower().strip(",") not in _NEEDS_MORE
+    return low in _OPENERS
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,8 @@ def _from_words(words: list[tuple[str, float | None, float | None]]) -> list[Utt
                     cut = True
                 elif gap >= CLAUSE_GAP_S and len(texts) >= CLAUSE_WORDS and texts[-1][-1:] == ",":
                     cut = False
+                elif gap >= CLAUSE_GAP_S and _starts_sentence(text, texts[-1]):
+                    cut = True
             if cut is None and len(texts) >= RUNON_WORDS and text.strip(" ,").lower() in _CLAUSE_OPENERS:
                 cut = False
             if cut is not None:

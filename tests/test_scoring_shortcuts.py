@@ -46,6 +46,20 @@ def test_utterances_break_at_sentence_ends_and_long_gaps():
     assert utts[3].start == _transcript(gaps, texts).words[5].start and utts[3].end == _transcript(gaps, texts).words[8].end
 
 
+def test_a_pause_before_a_capitalised_sentence_opener_ends_an_utterance():
+    """Whisper wrote no stop but capitalised the next sentence ("...from the cache One hundred million clicks..."):
+    the failure mode and the scale estimate were one utterance, and only one of them could count."""
+    said = "we serve hot links from the cache One hundred million clicks a day I will alert on Postgres".split()
+    gaps = [0.1] * len(said)
+    gaps[said.index("cache")] = 0.4  # before "One"
+    gaps[said.index("day")] = 0.4  # before "I"
+    gaps[said.index("on")] = 0.4  # before "Postgres": a name, not an opener
+    assert [u.text for u in split_utterances(_transcript(gaps, said))] == [
+        "we serve hot links from the cache", "One hundred million clicks a day", "I will alert on Postgres"]
+    gaps[said.index("cache")] = 0.2  # no pause: no break
+    assert split_utterances(_transcript(gaps, said))[0].text.endswith("cache One hundred million clicks a day")
+
+
 def test_joined_words_are_shifted_and_rounded_like_before():
     a = _transcript([0.1, 0.2, 0.3], ["one", "two", "three."])
     b = Transcript(text="four five", segments=(Segment(text="four five", words=(Word(text="four", start=0.1234567, end=None),
