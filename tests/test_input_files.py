@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import numpy as np
 import pytest
 
 from audio_formats import cut_off, encode
