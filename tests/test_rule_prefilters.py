@@ -30,8 +30,8 @@ def _sample(items, rng: random.Random) -> str:
     for op, av in items:
         if op is C.LITERAL:
             out.append(chr(av))
-        elif op is C.NOT_LITERAL or op is C.ANY:
-            out.append(rng.choice(_WORD + " ,."))
+        elif op is C.NOT_LITERAL or op is C.ANY:  # half of them spaces: a "\b" after ".{1,80}?" needs one to match
+            out.append(" " if rng.random() < 0.5 else rng.choice(_WORD + " ,."))
         elif op is C.IN:
             out.append(_one_of(av, rng))
         elif op is C.BRANCH:
