@@ -10,6 +10,7 @@ from rich.text import Text
 
 from .annotate import Annotation, feature_colours, verdicts
 from .delivery import is_filler
+from .endpointing import EndpointConfig
 from .replay import Replay, ReplayTurn
 from .scorecard import Scorecard
 from .utterances import Utterance, split_utterances
@@ -104,7 +105,8 @@ def _whole_lines(whole: Scorecard) -> list[Text]:
 
 
 # how a turn ended, where the reason is worth telling (a turn that ended on the candidate's silence needs no note)
-_END_WHY = {"no_speech": "nothing heard: the turn ended after 30 s of silence", "max_length": "cut at the answer time limit",
+_END_WHY = {"no_speech": f"nothing heard: the turn ended after {EndpointConfig().no_speech_timeout_s:.0f} s of silence",
+            "max_length": "cut at the answer time limit",
             "quit": "ended with q", "key": "ended with Enter"}
 
 
